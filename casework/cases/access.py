@@ -1,0 +1,56 @@
+"""The one access checkpoint. Every view, partial, export, bulk action and count starts from
+`visible_cases`; a single case is fetched only through `get_case_or_404`."""
+
+import re
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from casework.teams.models import Team, TeamUserObjectPermission
+
+from .models import Case, CaseUserObjectPermission
+
+
+def teams_user_works(user) -> QuerySet[Team]:
+    """Teams whose cases the user works, read from the guardian grants on each request, so a
+    removal takes effect on the next page the person opens."""
+    if not (user.is_authenticated and user.is_active):
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    granted = TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases")
+    return Team.objects.filter(pk__in=granted.values("content_object"))
+
+
+def teams_user_manages(user) -> QuerySet[Team]:
+    if not (user.is_authenticated and user.is_active):
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    granted = TeamUserObjectPermission.objects.filter(user=user, permission__codename="manage_cases")
+    return Team.objects.filter(pk__in=granted.values("content_object"))
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    if not (user.is_authenticated and user.is_active):
+        return Case.objects.none()
+    if user.is_superuser:
+        return Case.objects.all()
+    team_grants = TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases")
+    shares = CaseUserObjectPermission.objects.filter(user=user, permission__codename="work_case")
+    return Case.objects.filter(
+        Q(team__in=team_grants.values("content_object")) | Q(pk__in=shares.values("content_object"))
+    )
+
+
+def get_case_or_404(user, reference: str) -> Case:
+    """The case named `reference` ("CW-1042") if the user may see it; otherwise a 404 that does not
+    tell whether such a case exists."""
+    match = re.fullmatch(re.escape(settings.CASEWORK_CASE_PREFIX) + r"([0-9]{1,9})", reference)
+    if match is None:
+        raise Http404
+    try:
+        return visible_cases(user).for_list().get(number=int(match[1]))
+    except Case.DoesNotExist:
+        raise Http404 from None

@@ -1,0 +1,250 @@
+"""Cases, their contacts and their timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+from casework.feedback.models import Respondent, Response
+from casework.teams.models import Team
+
+from .lifecycle import CloseReason, Priority, Status
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(status=Status.CLOSED)
+
+    def for_list(self):
+        return self.select_related("team", "assignee", "respondent", "response")
+
+    def most_urgent_first(self):
+        return self.order_by("-priority", models.F("first_contact_due_at").asc(nulls_last=True), "number")
+
+
+class Counter(models.Model):
+    """A named number that only grows; case numbers are drawn from it under a row lock."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("counter")
+        verbose_name_plural = _("counters")
+
+    def __str__(self):
+        return f"{self.name} = {self.value}"
+
+
+class Tag(models.Model):
+    """A root-cause tag ("slow payslips", "billing error") put on cases to count causes."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("root-cause tag")
+        verbose_name_plural = _("root-cause tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Case(models.Model):
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("respondent")
+    )
+    response = models.ForeignKey(
+        Response, on_delete=models.PROTECT, related_name="opened_cases", verbose_name=_("opening response")
+    )
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("opened"), db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    first_contact_due_at = models.DateTimeField(_("first contact due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_contacted_at = models.DateTimeField(_("first contacted"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    close_reason = models.CharField(_("reason for closing"), max_length=20, choices=CloseReason.choices, blank=True)
+    escalated_at = models.DateTimeField(_("escalated"), null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("root-cause tags"))
+    action_summary = models.TextField(_("action taken"), blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    # Bumped on every change, so that two people editing at once cannot overwrite each other.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [("work_case", _("Can see and work this case (shared individually)"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=Status.values), name="case_status_valid"),
+            models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="case_priority_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.CLOSED) | models.Q(closed_at__isnull=False),
+                name="case_closed_has_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(close_reason="") | models.Q(close_reason__in=CloseReason.values),
+                name="case_close_reason_valid",
+            ),
+            # At most one open case per respondent and product: later answers join it instead.
+            models.UniqueConstraint(
+                fields=["respondent", "product"],
+                condition=~models.Q(status=Status.CLOSED) & models.Q(respondent__isnull=False),
+                name="case_one_open_per_respondent_product",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["assignee", "status", "-priority"], name="case_assignee_queue_idx"),
+            models.Index(fields=["team", "status", "-priority"], name="case_team_queue_idx"),
+            models.Index(fields=["status", "first_contact_due_at"], name="case_first_contact_due_idx"),
+            models.Index(fields=["status", "resolution_due_at"], name="case_resolution_due_idx"),
+            models.Index(fields=["product", "status"], name="case_product_status_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"{settings.CASEWORK_CASE_PREFIX}{self.number}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+
+class CaseResponse(models.Model):
+    """A response that belongs to a case: the one that opened it and later ones that joined it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_responses")
+    response = models.OneToOneField(Response, on_delete=models.PROTECT, related_name="case_link")
+    attached_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["attached_at"]
+        verbose_name = _("response of a case")
+        verbose_name_plural = _("responses of cases")
+
+    def __str__(self):
+        return f"{self.case} ← {self.response}"
+
+
+class ContactChannel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    MEETING = "meeting", _("Meeting")
+    CHAT = "chat", _("Chat")
+    OTHER = "other", _("Other")
+
+class ContactDirection(models.TextChoices):
+    OUTBOUND = "outbound", _("We contacted them")
+    INBOUND = "inbound", _("They contacted us")
+
+class ContactOutcome(models.TextChoices):
+    REACHED = "reached", _("Reached")
+    NO_ANSWER = "no_answer", _("No answer")
+    LEFT_MESSAGE = "left_message", _("Left a message")
+    BOUNCED = "bounced", _("Bounced")
+    REPLIED = "replied", _("Replied")
+
+
+class Contact(models.Model):
+    Channel = ContactChannel
+    Direction = ContactDirection
+    Outcome = ContactOutcome
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("case"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
+    summary = models.TextField(_("summary"), blank=True)
+    contacted_at = models.DateTimeField(_("when"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["contacted_at"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(channel__in=ContactChannel.values), name="contact_channel_valid"),
+            models.CheckConstraint(condition=models.Q(direction__in=ContactDirection.values), name="contact_direction_valid"),
+            models.CheckConstraint(condition=models.Q(outcome__in=ContactOutcome.values), name="contact_outcome_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_channel_display()} · {self.get_outcome_display()}"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    STATUS = "status", _("Status changed")
+    ASSIGNED = "assigned", _("Assigned")
+    PRIORITY = "priority", _("Priority changed")
+    RESPONSE = "response", _("Response joined")
+    CONTACT = "contact", _("Contact logged")
+    NOTE = "note", _("Note")
+    TAGS = "tags", _("Tags changed")
+    SHARED = "shared", _("Shared")
+    ESCALATED = "escalated", _("Escalated")
+    NOTIFICATION = "notification", _("Notification")
+    PRIVACY = "privacy", _("Privacy action")
+
+
+class Event(models.Model):
+    """One append-only line of a case's timeline."""
+
+    Kind = EventKind
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    kind = models.CharField(_("kind"), max_length=15, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        indexes = [models.Index(fields=["case", "created_at"], name="event_case_time_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(kind__in=EventKind.values), name="event_kind_valid")]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_kind_display()}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Per-case shares with a colleague outside the team, as a real foreign key for fast lists."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("case share")
+        verbose_name_plural = _("case shares")

@@ -1,0 +1,185 @@
+"""Every change to a case goes through here: one transaction, one Event per change, and a version
+check so that two people acting at once cannot silently overwrite each other."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casework.feedback.models import Response
+from casework.teams.models import Team
+
+from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status, allowed_next
+from .models import Case, CaseResponse, Contact, Event, Tag
+from .numbering import reserve_case_numbers
+
+
+class WorkflowError(Exception):
+    """A change refused for a reason the person can act on; the message says which."""
+
+
+class CaseChanged(WorkflowError):
+    """Someone else changed the case since it was loaded."""
+
+
+def record_event(*, case: Case, kind: str, actor=None, when=None, **data) -> Event:
+    return Event.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=when or timezone.now())
+
+
+def _save(case: Case, expected_version: int | None, **fields) -> None:
+    """Write `fields` only if the case is still at the version the caller saw."""
+    version = case.version if expected_version is None else expected_version
+    updated = Case.objects.filter(pk=case.pk, version=version).update(
+        **fields, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise CaseChanged(_("This case was changed by someone else. Reload it and try again."))
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.version = version + 1
+
+
+@transaction.atomic
+def open_case(
+    *,
+    response: Response,
+    team: Team,
+    priority: int,
+    first_contact_hours: float | None = None,
+    resolution_hours: float | None = None,
+    assignee=None,
+    actor=None,
+    now: datetime.datetime | None = None,
+) -> Case:
+    now = now or timezone.now()
+    case = Case.objects.create(
+        number=reserve_case_numbers(1)[0],
+        team=team,
+        priority=priority,
+        respondent=response.respondent,
+        response=response,
+        product=response.product,
+        created_at=now,
+        first_contact_due_at=now + datetime.timedelta(hours=first_contact_hours) if first_contact_hours else None,
+        resolution_due_at=now + datetime.timedelta(hours=resolution_hours) if resolution_hours else None,
+        assignee=assignee,
+    )
+    CaseResponse.objects.create(case=case, response=response)
+    record_event(case=case, kind=Event.Kind.OPENED, actor=actor, when=now, response=response.pk)
+    if assignee is not None:
+        record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=now, to=assignee.get_username())
+    return case
+
+
+def _has_closing_notification(case: Case) -> bool:
+    # Notifications belong to outreach, a layer above; the reverse relation avoids importing it.
+    notifications = getattr(case, "notifications", None)
+    return notifications is not None and notifications.filter(status__in=["queued", "sent"]).exists()
+
+
+@transaction.atomic
+def change_status(
+    *, case: Case, to: str, actor=None, reason: str = "", expected_version: int | None = None, when=None
+) -> Case:
+    if to not in allowed_next(case.status):
+        raise WorkflowError(
+            _("A case that is %(from)s cannot become %(to)s.")
+            % {"from": Status(case.status).label, "to": Status(to).label if to in Status.values else to}
+        )
+    when = when or timezone.now()
+    fields = {"status": to}
+    if to == Status.CLOSED:
+        if reason == CloseReason.NOTIFIED or not reason:
+            if not _has_closing_notification(case):
+                raise WorkflowError(
+                    _("Send the closing e-mail first, or choose a reason for closing without one.")
+                )
+            reason = CloseReason.NOTIFIED
+        elif reason not in REASONS_WITHOUT_NOTIFICATION:
+            raise WorkflowError(_("Choose a valid reason for closing."))
+        fields.update(closed_at=when, close_reason=reason)
+    elif to == Status.RESOLVED:
+        fields["resolved_at"] = when
+    elif case.status in (Status.CLOSED, Status.RESOLVED):
+        # Reopening: the case is open again, so the earlier end no longer stands.
+        fields.update(closed_at=None, close_reason="", resolved_at=None)
+    previous = case.status
+    _save(case, expected_version, **fields)
+    record_event(case=case, kind=Event.Kind.STATUS, actor=actor, when=when, **{"from": previous, "to": to}, reason=reason)
+    return case
+
+
+@transaction.atomic
+def assign_case(*, case: Case, assignee, actor=None, expected_version: int | None = None, when=None) -> Case:
+    if assignee is not None and not case.team.memberships.filter(user=assignee).exists():
+        raise WorkflowError(_("%(name)s is not a member of team %(team)s.") % {"name": assignee, "team": case.team})
+    previous = case.assignee.get_username() if case.assignee else None
+    _save(case, expected_version, assignee=assignee)
+    record_event(
+        case=case,
+        kind=Event.Kind.ASSIGNED,
+        actor=actor,
+        when=when,
+        **{"from": previous, "to": assignee.get_username() if assignee else None},
+    )
+    return case
+
+
+@transaction.atomic
+def log_contact(
+    *,
+    case: Case,
+    actor,
+    channel: str,
+    direction: str,
+    outcome: str,
+    summary: str = "",
+    contacted_at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+) -> Contact:
+    contacted_at = contacted_at or timezone.now()
+    contact = Contact(
+        case=case,
+        channel=channel,
+        direction=direction,
+        outcome=outcome,
+        summary=summary,
+        contacted_at=contacted_at,
+        created_by=actor,
+    )
+    contact.full_clean()
+    fields = {}
+    reached = outcome in (Contact.Outcome.REACHED, Contact.Outcome.REPLIED)
+    if reached and (case.first_contacted_at is None or contacted_at < case.first_contacted_at):
+        # The first contact that reached the respondent stops the first-contact clock.
+        fields["first_contacted_at"] = contacted_at
+    _save(case, expected_version, **fields)
+    contact.save()
+    record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, contact=contact.pk)
+    return contact
+
+
+@transaction.atomic
+def add_note(*, case: Case, actor, text: str, expected_version: int | None = None, when=None) -> Event:
+    text = text.strip()
+    if not text:
+        raise WorkflowError(_("Write something in the note."))
+    _save(case, expected_version)
+    return record_event(case=case, kind=Event.Kind.NOTE, actor=actor, when=when, text=text)
+
+
+@transaction.atomic
+def record_action(
+    *, case: Case, actor, action_summary: str, tags: list[str], expected_version: int | None = None, when=None
+) -> Case:
+    """What was done about the feedback, and its root causes: the closing e-mail quotes the first,
+    the figures count the second."""
+    tag_objects = [Tag.objects.get_or_create(name=name.strip()[:60])[0] for name in tags if name.strip()]
+    _save(case, expected_version, action_summary=action_summary.strip())
+    case.tags.set(tag_objects)
+    record_event(
+        case=case, kind=Event.Kind.TAGS, actor=actor, when=when, tags=[tag.name for tag in tag_objects]
+    )
+    return case

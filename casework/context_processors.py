@@ -1,0 +1,30 @@
+"""What the base layout needs on every page: the navigation the user's rights allow."""
+
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from casework.cases.access import teams_user_manages
+from casework.teams.roles import is_privacy_officer
+
+
+def _navigation(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    items = [("cases:mine", _("My cases")), ("cases:list", _("All cases"))]
+    if teams_user_manages(user).exists():
+        items += [("insights:teams", _("Teams")), ("insights:dashboard", _("Dashboard"))]
+    if is_privacy_officer(user):
+        items.append(("privacy:home", _("Privacy")))
+    nav = [{"url": reverse(name), "label": label, "name": name} for name, label in items]
+    if user.is_staff:
+        nav.append({"url": reverse("admin:index"), "label": _("Admin"), "name": "admin"})
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    for item in nav:
+        item["current"] = item["name"] == current
+    return nav
+
+
+def navigation(request):
+    return {"navigation": SimpleLazyObject(lambda: _navigation(request))}

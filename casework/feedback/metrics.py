@@ -1,0 +1,48 @@
+"""The three survey metrics, their score ranges and bands (DESIGN.md, "Response")."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Metric(models.TextChoices):
+    NPS = "nps", _("NPS")
+    CES = "ces", _("CES")
+    CSAT = "csat", _("CSAT")
+
+
+class Band(models.TextChoices):
+    DETRACTOR = "detractor", _("Detractor")
+    PASSIVE = "passive", _("Passive")
+    PROMOTER = "promoter", _("Promoter")
+    NEGATIVE = "negative", _("Negative")
+    NEUTRAL = "neutral", _("Neutral")
+    POSITIVE = "positive", _("Positive")
+
+
+SCORE_RANGES = {Metric.NPS: (0, 10), Metric.CES: (1, 7), Metric.CSAT: (1, 5)}
+
+# (highest score of the bad band, highest score of the middle band) per metric.
+_BAND_LIMITS = {Metric.NPS: (6, 8), Metric.CSAT: (2, 3), Metric.CES: (3, 4)}
+
+# Whether a band is the bad, middle or good one; badges colour by this.
+TONE = {
+    Band.DETRACTOR: "bad",
+    Band.NEGATIVE: "bad",
+    Band.PASSIVE: "middle",
+    Band.NEUTRAL: "middle",
+    Band.PROMOTER: "good",
+    Band.POSITIVE: "good",
+}
+
+
+def band_for(metric: str, score: int) -> Band:
+    bad_up_to, middle_up_to = _BAND_LIMITS[metric]
+    if metric == Metric.NPS:
+        names = (Band.DETRACTOR, Band.PASSIVE, Band.PROMOTER)
+    else:
+        names = (Band.NEGATIVE, Band.NEUTRAL, Band.POSITIVE)
+    if score <= bad_up_to:
+        return names[0]
+    if score <= middle_up_to:
+        return names[1]
+    return names[2]

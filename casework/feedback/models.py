@@ -1,0 +1,147 @@
+"""What came in: sources, the people who answered, and their answers."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .metrics import SCORE_RANGES, Band, Metric, band_for
+
+
+class Source(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A bearer token for the ingestion API. Only a SHA-256 digest is kept: the token itself is shown
+    once, when it is created, and cannot be recovered from the database."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("source"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
+    digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.source} · {self.prefix}…"
+
+
+class Respondent(models.Model):
+    external_id = models.CharField(_("user id at the source"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=254, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
+    locale = models.CharField(_("language"), max_length=10, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    objected_at = models.DateTimeField(_("objected to contact"), null=True, blank=True)
+    restricted_at = models.DateTimeField(_("processing restricted"), null=True, blank=True)
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "email"]
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
+        permissions = [("handle_privacy_requests", _("Can handle respondents' privacy requests"))]
+        constraints = [
+            # E-mail addresses identify a person whatever their letter case.
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="respondent_email_unique_ci"
+            ),
+            models.UniqueConstraint(
+                fields=["external_id"], condition=~models.Q(external_id=""), name="respondent_external_id_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(country="") | models.Q(country__regex=r"^[A-Z]{2}$"),
+                name="respondent_country_iso",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.email or self.external_id or _("Respondent #%(pk)s") % {"pk": self.pk}
+
+    @property
+    def may_be_contacted(self) -> bool:
+        return not (self.objected_at or self.restricted_at or self.erased_at) and bool(self.email)
+
+
+class Response(models.Model):
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web")
+        MOBILE = "mobile", _("Mobile")
+        EMAIL = "email", _("E-mail")
+        LINK = "link", _("Link")
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses", verbose_name=_("source"))
+    external_id = models.CharField(_("id at the source"), max_length=200)
+    respondent = models.ForeignKey(
+        Respondent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("respondent"),
+    )
+    metric = models.CharField(_("metric"), max_length=4, choices=Metric.choices)
+    score = models.SmallIntegerField(_("score"))
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    page_url = models.URLField(_("page URL"), max_length=2000, blank=True)
+    locale = models.CharField(_("language"), max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="response_once_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(
+                    *[
+                        models.Q(metric=metric, score__gte=low, score__lte=high)
+                        for metric, (low, high) in SCORE_RANGES.items()
+                    ],
+                    _connector=models.Q.OR,
+                ),
+                name="response_score_in_metric_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["", "web", "mobile", "email", "link"]),
+                name="response_channel_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["metric", "answered_at"], name="response_metric_time_idx"),
+            models.Index(fields=["product", "answered_at"], name="response_product_time_idx"),
+            models.Index(fields=["received_at"], name="response_received_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_metric_display()} {self.score} · {self.external_id}"
+
+    @property
+    def band(self) -> Band:
+        return band_for(self.metric, self.score)

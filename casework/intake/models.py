@@ -1,0 +1,90 @@
+"""Trigger rules and the product/country routing table."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.cases.lifecycle import Priority
+from casework.feedback.metrics import SCORE_RANGES, Metric
+from casework.teams.models import Team
+
+
+class Rule(models.Model):
+    """Conditions on a new response and the case to open when they all hold. Rules are tried in
+    `position` order and the first that matches wins."""
+
+    class HasComment(models.TextChoices):
+        ANY = "", _("Either")
+        YES = "yes", _("Only with a comment")
+        NO = "no", _("Only without a comment")
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveIntegerField(_("order"), default=100)
+    is_active = models.BooleanField(_("active"), default=True)
+    metric = models.CharField(_("metric"), max_length=4, choices=Metric.choices, blank=True)
+    score_min = models.SmallIntegerField(_("lowest score"), null=True, blank=True)
+    score_max = models.SmallIntegerField(_("highest score"), null=True, blank=True)
+    product = models.CharField(_("product"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    has_comment = models.CharField(_("comment"), max_length=3, choices=HasComment.choices, blank=True)
+    keywords = models.TextField(
+        _("comment keywords"),
+        blank=True,
+        help_text=_("Comma-separated words; the rule matches when the comment contains any of them."),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rules",
+        verbose_name=_("team"),
+        help_text=_("Leave empty to route by product and country."),
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    first_contact_hours = models.PositiveIntegerField(_("first contact within (hours)"), default=48)
+    resolution_hours = models.PositiveIntegerField(_("resolution within (hours)"), default=240)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("trigger rule")
+        verbose_name_plural = _("trigger rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score_min__isnull=True)
+                | models.Q(score_max__isnull=True)
+                | models.Q(score_min__lte=models.F("score_max")),
+                name="rule_score_range_ordered",
+            ),
+            models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="rule_priority_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.metric and self.metric in SCORE_RANGES:
+            low, high = SCORE_RANGES[self.metric]
+            for field in ("score_min", "score_max"):
+                value = getattr(self, field)
+                if value is not None and not low <= value <= high:
+                    raise ValidationError(
+                        {field: _("Scores for this metric run from %(low)s to %(high)s.") % {"low": low, "high": high}}
+                    )
+
+
+class Route(models.Model):
+    """Which team takes a product's cases, optionally per country. The most specific route wins."""
+
+    product = models.CharField(_("product"), max_length=100)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="routes", verbose_name=_("team"))
+
+    class Meta:
+        ordering = ["product", "country"]
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+        constraints = [models.UniqueConstraint(fields=["product", "country"], name="route_once_per_product_country")]
+
+    def __str__(self):
+        return f"{self.product} {self.country or '*'} → {self.team}"

@@ -1,0 +1,63 @@
+"""The closing-the-loop message, kept as sent."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from casework.cases.models import Case
+from casework.feedback.models import Respondent
+
+
+class NotificationStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SUPPRESSED = "suppressed", _("Suppressed")
+
+
+class Notification(models.Model):
+    Status = NotificationStatus
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("case"))
+    respondent = models.ForeignKey(
+        Respondent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("respondent"),
+    )
+    recipient = models.EmailField(_("recipient"), blank=True)
+    locale = models.CharField(_("language"), max_length=10, default="en")
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    suppressed_reason = models.CharField(_("why suppressed"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True, null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    queued_at = models.DateTimeField(_("queued"))
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=NotificationStatus.values), name="notification_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="notification_sent_has_sent_at",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="suppressed") | ~models.Q(suppressed_reason=""),
+                name="notification_suppressed_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "queued_at"], name="notification_status_idx")]
+
+    def __str__(self):
+        return f"{self.case} · {self.get_status_display()}"

@@ -1,0 +1,43 @@
+from django.contrib import admin
+
+from .membership import add_member, remove_member
+from .models import Membership, Team
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["user"]
+    fields = ["user", "role", "is_away"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "strategy", "time_zone", "work_starts", "work_ends"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        # Memberships carry object permissions; the service keeps both in step.
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            remove_member(team=form.instance, user=obj.user)
+        for obj in formset.new_objects + [changed for changed, _fields in formset.changed_objects]:
+            membership = add_member(team=form.instance, user=obj.user, role=obj.role)
+            if membership.is_away != obj.is_away:
+                Membership.objects.filter(pk=membership.pk).update(is_away=obj.is_away)
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "is_away", "last_assigned_at"]
+    list_filter = ["team", "role", "is_away"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
+    readonly_fields = ["team", "user", "role", "last_assigned_at"]
+
+    def has_add_permission(self, request):
+        # Join people to teams on the team's page, where grants are kept in step.
+        return False

@@ -1,0 +1,91 @@
+"""Teams, who belongs to them, and the roles that decide what a person may see."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+
+
+class Team(models.Model):
+    class Strategy(models.TextChoices):
+        QUEUE = "queue", _("Team queue only")
+        ROUND_ROBIN = "round_robin", _("Round-robin")
+        LEAST_LOADED = "least_loaded", _("Least loaded")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    strategy = models.CharField(
+        _("assignment strategy"), max_length=20, choices=Strategy.choices, default=Strategy.QUEUE
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Riga")
+    work_starts = models.TimeField(_("working day starts"), default=datetime.time(9))
+    work_ends = models.TimeField(_("working day ends"), default=datetime.time(17))
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Membership", related_name="teams", verbose_name=_("members")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        # Granted per team through django-guardian when someone joins (see membership.py).
+        permissions = [
+            ("work_cases", _("Can see and work the team's cases")),
+            ("manage_cases", _("Can assign, reopen and bulk-edit the team's cases")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(strategy__in=["queue", "round_robin", "least_loaded"]),
+                name="team_strategy_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_starts__lt=models.F("work_ends")),
+                name="team_working_day_not_empty",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        STAFF = "staff", _("Staff")
+        MANAGER = "manager", _("Manager")
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.STAFF)
+    is_away = models.BooleanField(
+        _("away"), default=False, help_text=_("Away members are skipped when new cases are assigned.")
+    )
+    last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="membership_once_per_team"),
+            models.CheckConstraint(condition=models.Q(role__in=["staff", "manager"]), name="membership_role_valid"),
+        ]
+        indexes = [models.Index(fields=["team", "is_away", "last_assigned_at"], name="membership_rotation_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.team} ({self.get_role_display()})"
+
+
+class TeamUserObjectPermission(UserObjectPermissionBase):
+    """Team grants with a real foreign key, so that "cases of my teams" is one indexed join."""
+
+    content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("team permission")
+        verbose_name_plural = _("team permissions")

@@ -1,0 +1,105 @@
+"""Named example users, as DESIGN.md's demo: two teams with staff and a manager each, a privacy
+officer and an administrator. Allowed and denied checks share this setup."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.utils import timezone
+
+from casework.cases import workflow
+from casework.feedback.models import Respondent, Response, Source
+from casework.teams.membership import add_member
+from casework.teams.models import Membership, Team
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(username, **extra):
+        return django_user_model.objects.create_user(username=username, password=PASSWORD, **extra)
+
+    return make
+
+
+@pytest.fixture
+def payroll(db):
+    return Team.objects.create(name="Payroll", slug="payroll")
+
+
+@pytest.fixture
+def accounting(db):
+    return Team.objects.create(name="Accounting", slug="accounting")
+
+
+@pytest.fixture
+def janis(make_user, payroll):
+    user = make_user("janis", first_name="Jānis", last_name="Ozols")
+    add_member(team=payroll, user=user, role=Membership.Role.STAFF)
+    return user
+
+
+@pytest.fixture
+def maija(make_user, payroll):
+    user = make_user("maija", first_name="Maija", last_name="Liepiņa")
+    add_member(team=payroll, user=user, role=Membership.Role.MANAGER)
+    return user
+
+
+@pytest.fixture
+def anna(make_user, accounting):
+    user = make_user("anna", first_name="Anna", last_name="Smith")
+    add_member(team=accounting, user=user, role=Membership.Role.STAFF)
+    return user
+
+
+@pytest.fixture
+def dace(make_user):
+    user = make_user("dace", first_name="Dace", last_name="Kalniņa")
+    user.user_permissions.add(Permission.objects.get(codename="handle_privacy_requests"))
+    return user
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(name="In-app survey", slug="in-app")
+
+
+@pytest.fixture
+def make_response(source):
+    counter = iter(range(1, 10_000))
+
+    def make(*, metric="nps", score=3, comment="Too slow", product="Payroll", respondent=None, **extra):
+        number = next(counter)
+        if respondent is None:
+            respondent = Respondent.objects.create(
+                external_id=f"u-{number}", email=f"person{number}@example.com", name=f"Person {number}", country="LV"
+            )
+        return Response.objects.create(
+            source=source,
+            external_id=f"r-{number}",
+            respondent=respondent,
+            metric=metric,
+            score=score,
+            comment=comment,
+            answered_at=timezone.now() - datetime.timedelta(hours=1),
+            product=product,
+            **extra,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_case(make_response):
+    def make(*, team, product=None, **response_fields):
+        response = make_response(product=product or team.name, **response_fields)
+        return workflow.open_case(response=response, team=team, priority=2, first_contact_hours=24)
+
+    return make
