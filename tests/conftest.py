@@ -103,3 +103,9 @@ def make_case(make_response):
         return workflow.open_case(response=response, team=team, priority=2, first_contact_hours=24)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -27,6 +27,7 @@ class CaseFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact")
     sort = django_filters.OrderingFilter(
         label=_("Sort"),
+        empty_label=_("Most urgent first"),
         fields=(("number", "number"), ("priority", "priority"), ("created_at", "opened"), ("first_contact_due_at", "due")),
         field_labels={"number": _("Number"), "priority": _("Priority"), "created_at": _("Opened"), "first_contact_due_at": _("Due")},
     )

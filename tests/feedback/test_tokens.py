@@ -19,3 +19,18 @@ def test_a_revoked_token_no_longer_authenticates(source):
     token, plaintext = create_api_token(source=source)
     revoke_api_token(token=token)
     assert source_for_token(plaintext) is None
+
+
+def test_the_command_prints_a_working_token(source, capsys):
+    from django.core.management import call_command
+
+    call_command("create_api_token", "in-app", label="widget")
+    plaintext = capsys.readouterr().out.strip()
+    assert source_for_token(plaintext) == source
+
+
+def test_the_command_names_the_sources_when_one_is_unknown(source):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="In-app survey"):
+        call_command("create_api_token", "nope")
