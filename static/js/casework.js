@@ -1,6 +1,5 @@
 // Progressive enhancements only: every page works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  document.documentElement.classList.add("js");
   for (const form of document.querySelectorAll("form[data-autosubmit]")) {
     form.addEventListener("change", () => form.requestSubmit());
   }
