@@ -67,5 +67,11 @@ test-postgres: $(VENV)/.test-installed messages chromium
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/casework} \
 		DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# The production settings must pass Django's deployment checklist without a single warning.
+check-deploy: $(VENV)/.app-installed
+	env -u DJANGO_ALLOW_ASYNC_UNSAFE DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=casework.example.com \
+		SMTP_HOST=smtp.example.com CASEWORK_VAR_DIR=$$(mktemp -d) \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
 clean:
 	rm -rf $(VENV) var $(MO_FILES)
