@@ -275,3 +275,13 @@ LOGGING = {
 CASEWORK_COMPANY_NAME = env("CASEWORK_COMPANY_NAME", "Casework demo")
 CASEWORK_CASE_PREFIX = "CW-"
 CASEWORK_RETENTION_DAYS = env_int("CASEWORK_RETENTION_DAYS", 3 * 365)
+# Due times count "calendar" hours or the team's "business" hours (Mon–Fri, working day, time zone).
+CASEWORK_DUE_CLOCK = env("CASEWORK_DUE_CLOCK", "calendar")
+if CASEWORK_DUE_CLOCK not in ("calendar", "business"):
+    raise ImproperlyConfigured("CASEWORK_DUE_CLOCK must be 'calendar' or 'business'.")
+# Ingestion limits (DESIGN.md, "Ingestion API").
+CASEWORK_API_MAX_BODY_BYTES = env_int("CASEWORK_API_MAX_BODY_BYTES", 5 * 1024 * 1024)
+CASEWORK_API_MAX_BATCH = 1000
+CASEWORK_COMMENT_MAX_LENGTH = env_int("CASEWORK_COMMENT_MAX_LENGTH", 5000)
+# Clocks of survey tools drift; an answer stamped this far in the future is still accepted.
+CASEWORK_CLOCK_SKEW_SECONDS = env_int("CASEWORK_CLOCK_SKEW_SECONDS", 300)

@@ -100,7 +100,9 @@ def make_response(source):
 def make_case(make_response):
     def make(*, team, product=None, **response_fields):
         response = make_response(product=product or team.name, **response_fields)
-        return workflow.open_case(response=response, team=team, priority=2, first_contact_hours=24)
+        return workflow.open_case(
+            response=response, team=team, priority=2, first_contact_due_at=timezone.now() + datetime.timedelta(hours=24)
+        )
 
     return make
 

@@ -47,8 +47,8 @@ def open_case(
     response: Response,
     team: Team,
     priority: int,
-    first_contact_hours: float | None = None,
-    resolution_hours: float | None = None,
+    first_contact_due_at: datetime.datetime | None = None,
+    resolution_due_at: datetime.datetime | None = None,
     assignee=None,
     actor=None,
     now: datetime.datetime | None = None,
@@ -62,8 +62,8 @@ def open_case(
         response=response,
         product=response.product,
         created_at=now,
-        first_contact_due_at=now + datetime.timedelta(hours=first_contact_hours) if first_contact_hours else None,
-        resolution_due_at=now + datetime.timedelta(hours=resolution_hours) if resolution_hours else None,
+        first_contact_due_at=first_contact_due_at,
+        resolution_due_at=resolution_due_at,
         assignee=assignee,
     )
     CaseResponse.objects.create(case=case, response=response)

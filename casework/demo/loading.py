@@ -14,6 +14,7 @@ from django.utils import timezone
 from casework.cases import workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.feedback.models import Respondent, Response, Source
+from casework.intake.duetimes import due_at
 from casework.intake.models import Route, Rule
 from casework.intake.rules import active_rules, first_matching_rule, team_for
 from casework.outreach.models import Notification
@@ -127,8 +128,8 @@ def _load_case(item, response, rules, routes, users, now) -> None:
         response=response,
         team=team,
         priority=rule.priority,
-        first_contact_hours=rule.first_contact_hours,
-        resolution_hours=rule.resolution_hours,
+        first_contact_due_at=due_at(opened, rule.first_contact_hours, team=team),
+        resolution_due_at=due_at(opened, rule.resolution_hours, team=team),
         now=opened,
     )
     clock = _Clock(opened, now)

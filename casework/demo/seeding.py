@@ -14,6 +14,7 @@ from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.numbering import reserve_case_numbers
 from casework.feedback.metrics import SCORE_RANGES
 from casework.feedback.models import Respondent, Response, Source
+from casework.intake.duetimes import due_at
 from casework.intake.models import Route
 from casework.intake.rules import active_rules, first_matching_rule, team_for
 from casework.teams.models import Membership
@@ -152,8 +153,8 @@ def _make_case(response, rule, team, members, rng, now) -> Case:
         response=response,
         product=response.product,
         created_at=opened,
-        first_contact_due_at=opened + datetime.timedelta(hours=rule.first_contact_hours),
-        resolution_due_at=opened + datetime.timedelta(hours=rule.resolution_hours),
+        first_contact_due_at=due_at(opened, rule.first_contact_hours, team=team),
+        resolution_due_at=due_at(opened, rule.resolution_hours, team=team),
     )
     if status != Status.NEW:
         case.first_contacted_at = min(opened + datetime.timedelta(hours=rng.randint(1, 72)), now)
