@@ -13,6 +13,7 @@ PUBLIC = {
     "login",  # signing in
     "set_language",  # switching language on the login page
     "healthz",  # load balancers and monitors
+    "intake:api-responses",  # survey tools, with a bearer token instead of a session
 }
 SAMPLE_VALUES = {"int": "1", "str": "CW-1001", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 

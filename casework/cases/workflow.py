@@ -183,3 +183,17 @@ def record_action(
         case=case, kind=Event.Kind.TAGS, actor=actor, when=when, tags=[tag.name for tag in tag_objects]
     )
     return case
+
+
+@transaction.atomic
+def attach_response(*, case: Case, response: Response, priority: int | None = None, when=None) -> Case:
+    """A later answer from the same person about the same product joins the open case instead of
+    opening a duplicate; a more urgent answer raises the case's priority."""
+    when = when or timezone.now()
+    CaseResponse.objects.create(case=case, response=response)
+    record_event(case=case, kind=Event.Kind.RESPONSE, when=when, response=response.pk, score=response.score)
+    if priority is not None and priority > case.priority:
+        previous = case.priority
+        _save(case, None, priority=priority)
+        record_event(case=case, kind=Event.Kind.PRIORITY, when=when, **{"from": previous, "to": priority})
+    return case

@@ -1,4 +1,5 @@
-"""Loading fixtures/demo.json: the demo users, teams and rules, and responses whose cases are
+"""Loading fixtures/demo.json: the demo users, teams and routes (the rules are the defaults that
+ship with Casework), and responses whose cases are
 walked through the real workflow so that the timeline reads as it would in real use."""
 
 import datetime
@@ -15,7 +16,7 @@ from casework.cases import workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.feedback.models import Respondent, Response, Source
 from casework.intake.duetimes import due_at
-from casework.intake.models import Route, Rule
+from casework.intake.models import Route
 from casework.intake.rules import active_rules, first_matching_rule, team_for
 from casework.outreach.models import Notification
 from casework.teams.membership import add_member
@@ -43,7 +44,6 @@ def load_demo(path: Path = DEMO_FILE, *, now: datetime.datetime | None = None) -
         Route.objects.update_or_create(
             product=route["product"], country=route.get("country", ""), defaults={"team": teams[route["team"]]}
         )
-    _load_rules(data["rules"], teams)
     sources = {
         item["slug"]: Source.objects.get_or_create(slug=item["slug"], defaults={"name": item["name"]})[0]
         for item in data["sources"]
@@ -84,13 +84,6 @@ def _load_teams(items, users) -> dict:
             add_member(team=team, user=users[member["user"]], role=member["role"])
         teams[team.slug] = team
     return teams
-
-
-def _load_rules(items, teams) -> None:
-    for position, item in enumerate(items, start=1):
-        fields = {key: value for key, value in item.items() if key not in ("name", "team")}
-        fields["team"] = teams[item["team"]] if item.get("team") else None
-        Rule.objects.update_or_create(name=item["name"], defaults={"position": position * 10, **fields})
 
 
 def _load_response(item, sources, now) -> Response:

@@ -54,6 +54,9 @@ class Respondent(models.Model):
     locale = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # When the response that the details above came from was answered: an older answer imported
+    # later must not overwrite newer details.
+    details_as_of = models.DateTimeField(_("details as of"), null=True, blank=True)
     objected_at = models.DateTimeField(_("objected to contact"), null=True, blank=True)
     restricted_at = models.DateTimeField(_("processing restricted"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
@@ -145,3 +148,19 @@ class Response(models.Model):
     @property
     def band(self) -> Band:
         return band_for(self.metric, self.score)
+
+
+class Suppression(models.Model):
+    """A one-way fingerprint of an erased respondent's e-mail address or user id. It lets intake
+    recognise that person's later answers and keep them free of personal data, without keeping
+    the address itself."""
+
+    digest = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("suppressed identity")
+        verbose_name_plural = _("suppressed identities")
+
+    def __str__(self):
+        return f"{self.digest[:12]}…"

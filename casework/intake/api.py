@@ -1,0 +1,77 @@
+"""`POST /api/v1/responses` (DESIGN.md, "Ingestion API"). Machine-to-machine: a Source's bearer
+token, never a session, so no CSRF token is needed and a signed-in browser cannot post here."""
+
+import json
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from casework.feedback.tokens import source_for_token
+
+from .ingestion import ingest
+
+
+def _error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _bearer_token(request) -> str:
+    scheme, _space, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@csrf_exempt
+@login_not_required
+@never_cache
+@require_POST
+def post_responses(request):
+    token = _bearer_token(request)
+    source = source_for_token(token) if token else None
+    if source is None:
+        response = _error(401, "A valid API token is required: send 'Authorization: Bearer <token>'.")
+        response["WWW-Authenticate"] = 'Bearer realm="casework"'
+        return response
+    if request.content_type != "application/json":
+        return _error(415, "Send the body as JSON with 'Content-Type: application/json'.")
+    limit = settings.CASEWORK_API_MAX_BODY_BYTES
+    try:
+        declared = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return _error(400, "Content-Length must be a number.")
+    if declared > limit:
+        return _error(413, f"The body is larger than {limit} bytes; send smaller batches.", limit=limit)
+    body = request.read(limit + 1)
+    if len(body) > limit:
+        return _error(413, f"The body is larger than {limit} bytes; send smaller batches.", limit=limit)
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return _error(400, f"The body is not valid UTF-8 JSON: {error}.")
+    items, problem = _items(payload)
+    if problem:
+        return _error(400, problem)
+    results = ingest(source, items)
+    return JsonResponse({"results": [result.as_dict() for result in results]})
+
+
+def _items(payload) -> tuple[list, str]:
+    """The list of response objects, or a message saying why the body has the wrong shape."""
+    if isinstance(payload, dict) and "responses" in payload:
+        if set(payload) != {"responses"}:
+            return [], "A batch is {\"responses\": [...]} with no other keys."
+        items = payload["responses"]
+        if not isinstance(items, list):
+            return [], "'responses' must be a list of response objects."
+        if not items:
+            return [], "'responses' is empty."
+        limit = settings.CASEWORK_API_MAX_BATCH
+        if len(items) > limit:
+            return [], f"At most {limit} responses per batch; this one has {len(items)}."
+        return items, ""
+    if isinstance(payload, dict):
+        return [payload], ""
+    return [], "The body must be one response object or {\"responses\": [...]}."
