@@ -18,6 +18,15 @@ class CaseQuerySet(models.QuerySet):
     def for_list(self):
         return self.select_related("team", "assignee", "respondent", "response")
 
+    def first_contact_overdue(self, now):
+        """Open cases nobody has reached yet whose first-contact time has passed."""
+        return self.filter(first_contacted_at__isnull=True, first_contact_due_at__lt=now).exclude(status=Status.CLOSED)
+
+    def resolution_overdue(self, now):
+        return self.filter(
+            status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING], resolution_due_at__lt=now
+        )
+
     def most_urgent_first(self):
         return self.order_by("-priority", models.F("first_contact_due_at").asc(nulls_last=True), "number")
 
@@ -113,8 +122,17 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["assignee", "status", "-priority"], name="case_assignee_queue_idx"),
             models.Index(fields=["team", "status", "-priority"], name="case_team_queue_idx"),
-            models.Index(fields=["status", "first_contact_due_at"], name="case_first_contact_due_idx"),
-            models.Index(fields=["status", "resolution_due_at"], name="case_resolution_due_idx"),
+            # Overdue queries read only cases still waiting for their first contact / resolution.
+            models.Index(
+                fields=["first_contact_due_at"],
+                condition=models.Q(first_contacted_at__isnull=True) & ~models.Q(status=Status.CLOSED),
+                name="case_first_contact_due_idx",
+            ),
+            models.Index(
+                fields=["resolution_due_at"],
+                condition=models.Q(status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING]),
+                name="case_resolution_due_idx",
+            ),
             models.Index(fields=["product", "status"], name="case_product_status_idx"),
         ]
 
