@@ -16,7 +16,19 @@ def token(source):
 
 
 @pytest.fixture
-def routes(payroll, accounting):
+def default_rules(db):
+    """The rules the migration ships; recreated here because transactional tests empty the tables."""
+    import importlib
+
+    from casework.intake.models import Rule
+
+    shipped = importlib.import_module("casework.intake.migrations.0003_default_rules").DEFAULT_RULES
+    for rule in shipped:
+        Rule.objects.get_or_create(name=rule["name"], defaults=rule)
+
+
+@pytest.fixture
+def routes(payroll, accounting, default_rules):
     Route.objects.create(product="Payroll", team=payroll)
     Route.objects.create(product="Accounting", team=accounting)
 
