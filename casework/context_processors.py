@@ -13,8 +13,11 @@ def _navigation(request):
     if not user.is_authenticated:
         return []
     items = [("cases:mine", _("My cases")), ("cases:list", _("All cases"))]
-    if teams_user_manages(user).exists():
+    manages = teams_user_manages(user).exists()
+    if manages:
         items += [("insights:teams", _("Teams")), ("insights:dashboard", _("Dashboard"))]
+    if manages or user.is_superuser:
+        items.append(("intake:import", _("Import")))
     if is_privacy_officer(user):
         items.append(("privacy:home", _("Privacy")))
     nav = [{"url": reverse(name), "label": label, "name": name} for name, label in items]

@@ -179,6 +179,12 @@ TIME_ZONE = env("TIME_ZONE", "Europe/Riga")
 USE_I18N = True
 USE_TZ = True
 
+# Uploads (CSV imports) are private: they are never served as media, only read by the import.
+MEDIA_ROOT = VAR_DIR / "uploads"
+MEDIA_URL = "/uploads-are-not-served/"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CASEWORK_IMPORT_MAX_BYTES = env_int("CASEWORK_IMPORT_MAX_BYTES", 1024 * 1024 * 1024)
+
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"

@@ -1,5 +1,6 @@
 """Trigger rules and the product/country routing table."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -88,3 +89,62 @@ class Route(models.Model):
 
     def __str__(self):
         return f"{self.product} {self.country or '*'} → {self.team}"
+
+
+class Import(models.Model):
+    """One uploaded CSV file and how its import went. The file itself is deleted once imported:
+    it is full of personal data and everything worth keeping is in the database by then."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("Uploaded, not started")
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey("feedback.Source", on_delete=models.PROTECT, related_name="+", verbose_name=_("source"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size"), default=0)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.UPLOADED)
+    bytes_done = models.PositiveBigIntegerField(default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    duplicates = models.PositiveIntegerField(_("already imported"), default=0)
+    invalid = models.PositiveIntegerField(_("refused"), default=0)
+    cases = models.PositiveIntegerField(_("cases opened or joined"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    failure = models.TextField(_("why it failed"), blank=True)
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+
+    def __str__(self):
+        return self.file_name
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return min(99, int(100 * self.bytes_done / self.file_size)) if self.file_size else 0
+
+
+class ImportProblem(models.Model):
+    """A refused row of an import: the per-row error report."""
+
+    csv_import = models.ForeignKey(Import, on_delete=models.CASCADE, related_name="problems")
+    row = models.PositiveIntegerField(_("row"))
+    field = models.CharField(_("field"), max_length=100)
+    message = models.CharField(_("message"), max_length=500)
+
+    class Meta:
+        ordering = ["row", "pk"]
+        verbose_name = _("import problem")
+        verbose_name_plural = _("import problems")

@@ -1,8 +1,12 @@
 from django.urls import path
 
-from . import api
+from . import api, views
 
 app_name = "intake"
 urlpatterns = [
     path("api/v1/responses", api.post_responses, name="api-responses"),
+    path("import/", views.import_home, name="import"),
+    path("import/<int:pk>/", views.import_detail, name="import-detail"),
+    path("import/<int:pk>/start/", views.import_start, name="import-start"),
+    path("import/<int:pk>/problems.csv", views.import_problems_csv, name="import-problems"),
 ]

@@ -1,0 +1,102 @@
+"""The CSV upload page's services: keep the upload, preview it, run it in the background, report."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .csv_import import CsvFileError, Problem, import_csv, preview
+from .models import Import, ImportProblem
+
+MAX_PROBLEMS_STORED = 10_000
+
+
+class UploadRefused(Exception):
+    pass
+
+
+def upload_import(*, source, user, uploaded_file) -> Import:
+    """Keeps the file and checks that it can be read; nothing is imported yet."""
+    if uploaded_file.size > settings.CASEWORK_IMPORT_MAX_BYTES:
+        raise UploadRefused(_("The file is larger than %(max)d MB.") % {"max": settings.CASEWORK_IMPORT_MAX_BYTES // 2**20})
+    if not uploaded_file.size:
+        raise UploadRefused(_("The file is empty."))
+    try:
+        preview(uploaded_file.file)
+    except CsvFileError as error:
+        raise UploadRefused(str(error)) from None
+    uploaded_file.seek(0)
+    csv_import = Import(
+        source=source,
+        uploaded_by=user,
+        file_name=Path(uploaded_file.name).name[:255],
+        file_size=uploaded_file.size,
+    )
+    csv_import.file.save(f"{timezone.now():%Y%m%d%H%M%S}.csv", uploaded_file, save=False)
+    csv_import.save()
+    return csv_import
+
+
+def preview_rows(csv_import: Import, rows: int = 10) -> list[tuple[int, dict]]:
+    with csv_import.file.open("rb") as handle:
+        return preview(handle, rows=rows)
+
+
+@transaction.atomic
+def start_import(*, csv_import: Import) -> None:
+    from .tasks import run_import
+
+    updated = Import.objects.filter(pk=csv_import.pk, status=Import.Status.UPLOADED).update(status=Import.Status.QUEUED)
+    if updated:
+        # Enqueued after commit, so that the worker finds the row already queued.
+        transaction.on_commit(lambda: run_import.enqueue(csv_import.pk))
+
+
+def run_import(import_id: int) -> None:
+    csv_import = Import.objects.get(pk=import_id)
+    if csv_import.status != Import.Status.QUEUED:
+        return  # already run by another worker
+    Import.objects.filter(pk=import_id).update(status=Import.Status.RUNNING)
+    pending: list[Problem] = []
+
+    def keep(problem):
+        pending.append(problem)
+
+    def progress(summary):
+        stored = ImportProblem.objects.filter(csv_import_id=import_id).count()
+        room = max(0, MAX_PROBLEMS_STORED - stored)
+        ImportProblem.objects.bulk_create(
+            [ImportProblem(csv_import_id=import_id, row=p.row, field=p.field[:100], message=p.message[:500]) for p in pending[:room]]
+        )
+        pending.clear()
+        Import.objects.filter(pk=import_id).update(
+            bytes_done=handle.tell(),
+            rows=summary.rows,
+            created=summary.created,
+            duplicates=summary.duplicates,
+            invalid=summary.invalid,
+            cases=summary.cases,
+            problem_count=summary.problem_count,
+        )
+
+    try:
+        with csv_import.file.open("rb") as handle:
+            import_csv(csv_import.source, handle, progress=progress, on_problem=keep)
+    except (CsvFileError, OSError) as error:
+        _finish(csv_import, Import.Status.FAILED, failure=str(error))
+        return
+    except Exception:
+        # Never leave the page saying "importing" for ever; the error itself goes to the log.
+        _finish(csv_import, Import.Status.FAILED, failure=_("The import stopped because of an internal error."))
+        raise
+    _finish(csv_import, Import.Status.DONE)
+
+
+def _finish(csv_import: Import, status: str, failure: str = "") -> None:
+    if csv_import.file:
+        csv_import.file.delete(save=False)
+    Import.objects.filter(pk=csv_import.pk).update(
+        status=status, failure=failure, finished_at=timezone.now(), file=""
+    )
