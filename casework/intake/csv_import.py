@@ -6,6 +6,7 @@ import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.db import reset_queries
 from django.utils.translation import gettext as _
 
 from casework.feedback.models import Source
@@ -173,6 +174,8 @@ def import_csv(
 
 
 def _import_chunk(source, chunk, summary) -> None:
+    # With DEBUG on, Django logs every query until a request ends; an import is one long "request".
+    reset_queries()
     rows = [(number, raw) for number, raw in chunk if isinstance(raw, dict)]
     results = dict(zip((number for number, _raw in rows), ingest(source, [raw for _number, raw in rows])))
     for row_number, raw in chunk:
