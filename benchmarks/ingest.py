@@ -32,6 +32,20 @@ def manage(env, *args, capture=True):
     return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True)
 
 
+def recreate_postgres_database(url):
+    """A fresh, empty database for each run, so that figures do not depend on earlier runs."""
+    import psycopg
+    from psycopg import sql
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def item(prefix, n, rng, now):
     metric = rng.choice(["nps", "nps", "csat", "ces"])
     high = {"nps": 10, "csat": 5, "ces": 7}[metric]
@@ -105,7 +119,7 @@ def main():
     }
     database = "PostgreSQL" if env.get("DATABASE_URL", "").startswith("postgres") else "SQLite"
     if database == "PostgreSQL":
-        manage(env, "flush", "--no-input")
+        recreate_postgres_database(env["DATABASE_URL"])
     manage(env, "migrate", "--no-input")
     manage(env, "load_demo", "--if-empty")
     manage(env, "shell", "-c", "from casework.feedback.models import Source; Source.objects.get_or_create(slug='bench', defaults={'name': 'Benchmark'})")
