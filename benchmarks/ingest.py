@@ -19,8 +19,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,16 +64,28 @@ def item(prefix, n, rng, now):
     }
 
 
-def post_batches(url, token, total, batch, rng):
+def post_batches(url, token, total, batch, clients, rng):
+    """Posts pre-built batches from `clients` threads (survey tools push in parallel); the clock
+    covers only the HTTP round trips, not building the JSON here."""
     now = datetime.datetime.now(datetime.UTC)
     prefix = secrets.token_hex(3)
-    counts, started = {}, time.perf_counter()
-    for start in range(0, total, batch):
-        body = json.dumps({"responses": [item(prefix, n, rng, now) for n in range(start, start + batch)]}).encode()
+    bodies = [
+        json.dumps({"responses": [item(prefix, n, rng, now) for n in range(start, min(start + batch, total))]}).encode()
+        for start in range(0, total, batch)
+    ]
+    counts, lock = {}, threading.Lock()
+
+    def send(body):
         request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=300) as response:
-            for result in json.load(response)["results"]:
-                counts[result["status"]] = counts.get(result["status"], 0) + 1
+            statuses = [result["status"] for result in json.load(response)["results"]]
+        with lock:
+            for status in statuses:
+                counts[status] = counts.get(status, 0) + 1
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(send, bodies))
     return time.perf_counter() - started, counts
 
 
@@ -102,8 +116,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--responses", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--csv-rows", type=int, nargs="+", default=[20_000, 100_000])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--csv-rows", type=int, nargs="*", default=[20_000, 100_000])
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--clients", type=int, default=2, help="requests in flight at once")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     rng = random.Random(1)
@@ -135,8 +150,11 @@ def main():
                 break
             except OSError:
                 time.sleep(0.2)
-        seconds, counts = post_batches(f"http://127.0.0.1:{args.port}/api/v1/responses", token, args.responses, args.batch, rng)
-        print(f"[{database}] API: {args.responses:,} responses in batches of {args.batch} with {args.workers} gunicorn workers: "
+        seconds, counts = post_batches(
+            f"http://127.0.0.1:{args.port}/api/v1/responses", token, args.responses, args.batch, args.clients, rng
+        )
+        print(f"[{database}] API: {args.responses:,} responses in batches of {args.batch}, {args.clients} clients, "
+              f"{args.workers} gunicorn workers: "
               f"{seconds:.1f} s, {args.responses / seconds:,.0f} responses/s  {counts}")
     finally:
         server.terminate()

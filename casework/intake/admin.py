@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Route, Rule
+from .models import Import, Route, Rule
 
 
 @admin.register(Rule)
@@ -17,3 +17,16 @@ class RouteAdmin(admin.ModelAdmin):
     list_display = ["product", "country", "team"]
     list_filter = ["team"]
     search_fields = ["product"]
+
+
+@admin.register(Import)
+class ImportAdmin(admin.ModelAdmin):
+    list_display = ["file_name", "source", "uploaded_by", "status", "rows", "created", "duplicates", "invalid", "created_at"]
+    list_filter = ["status", "source"]
+    readonly_fields = [field.name for field in Import._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # uploads go through /import/, which previews and checks the file
+
+    def has_change_permission(self, request, obj=None):
+        return False
