@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from casework.cases import workflow
+from casework.cases import opening
 from casework.feedback.models import Respondent, Response, Source
 from casework.teams.membership import add_member
 from casework.teams.models import Membership, Team
@@ -100,7 +100,7 @@ def make_response(source):
 def make_case(make_response):
     def make(*, team, product=None, **response_fields):
         response = make_response(product=product or team.name, **response_fields)
-        return workflow.open_case(
+        return opening.open_case(
             response=response, team=team, priority=2, first_contact_due_at=timezone.now() + datetime.timedelta(hours=24)
         )
 

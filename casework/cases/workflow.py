@@ -2,19 +2,14 @@
 check so that two people acting at once cannot silently overwrite each other."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.feedback.models import Response
-from casework.teams.models import Team
-
 from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status, allowed_next
-from .models import Case, CaseResponse, Contact, Event, Tag
-from .numbering import reserve_case_numbers
+from .models import Case, Contact, Event, Tag
 
 
 class WorkflowError(Exception):
@@ -29,7 +24,7 @@ def record_event(*, case: Case, kind: str, actor=None, when=None, **data) -> Eve
     return Event.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=when or timezone.now())
 
 
-def _save(case: Case, expected_version: int | None, **fields) -> None:
+def update_case(case: Case, expected_version: int | None, **fields) -> None:
     """Write `fields` only if the case is still at the version the caller saw."""
     version = case.version if expected_version is None else expected_version
     updated = Case.objects.filter(pk=case.pk, version=version).update(
@@ -40,38 +35,6 @@ def _save(case: Case, expected_version: int | None, **fields) -> None:
     for name, value in fields.items():
         setattr(case, name, value)
     case.version = version + 1
-
-
-@transaction.atomic
-def open_case(
-    *,
-    response: Response,
-    team: Team,
-    priority: int,
-    first_contact_due_at: datetime.datetime | None = None,
-    resolution_due_at: datetime.datetime | None = None,
-    assignee=None,
-    actor=None,
-    now: datetime.datetime | None = None,
-) -> Case:
-    now = now or timezone.now()
-    case = Case.objects.create(
-        number=reserve_case_numbers(1)[0],
-        team=team,
-        priority=priority,
-        respondent=response.respondent,
-        response=response,
-        product=response.product,
-        created_at=now,
-        first_contact_due_at=first_contact_due_at,
-        resolution_due_at=resolution_due_at,
-        assignee=assignee,
-    )
-    CaseResponse.objects.create(case=case, response=response)
-    record_event(case=case, kind=Event.Kind.OPENED, actor=actor, when=now, response=response.pk)
-    if assignee is not None:
-        record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=now, to=assignee.get_username())
-    return case
 
 
 def _has_closing_notification(case: Case) -> bool:
@@ -107,7 +70,7 @@ def change_status(
         # Reopening: the case is open again, so the earlier end no longer stands.
         fields.update(closed_at=None, close_reason="", resolved_at=None)
     previous = case.status
-    _save(case, expected_version, **fields)
+    update_case(case, expected_version, **fields)
     record_event(case=case, kind=Event.Kind.STATUS, actor=actor, when=when, **{"from": previous, "to": to}, reason=reason)
     return case
 
@@ -117,7 +80,7 @@ def assign_case(*, case: Case, assignee, actor=None, expected_version: int | Non
     if assignee is not None and not case.team.memberships.filter(user=assignee).exists():
         raise WorkflowError(_("%(name)s is not a member of team %(team)s.") % {"name": assignee, "team": case.team})
     previous = case.assignee.get_username() if case.assignee else None
-    _save(case, expected_version, assignee=assignee)
+    update_case(case, expected_version, assignee=assignee)
     record_event(
         case=case,
         kind=Event.Kind.ASSIGNED,
@@ -156,7 +119,7 @@ def log_contact(
     if reached and (case.first_contacted_at is None or contacted_at < case.first_contacted_at):
         # The first contact that reached the respondent stops the first-contact clock.
         fields["first_contacted_at"] = contacted_at
-    _save(case, expected_version, **fields)
+    update_case(case, expected_version, **fields)
     contact.save()
     record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, contact=contact.pk)
     return contact
@@ -167,7 +130,7 @@ def add_note(*, case: Case, actor, text: str, expected_version: int | None = Non
     text = text.strip()
     if not text:
         raise WorkflowError(_("Write something in the note."))
-    _save(case, expected_version)
+    update_case(case, expected_version)
     return record_event(case=case, kind=Event.Kind.NOTE, actor=actor, when=when, text=text)
 
 
@@ -178,86 +141,9 @@ def record_action(
     """What was done about the feedback, and its root causes: the closing e-mail quotes the first,
     the figures count the second."""
     tag_objects = [Tag.objects.get_or_create(name=name.strip()[:60])[0] for name in tags if name.strip()]
-    _save(case, expected_version, action_summary=action_summary.strip())
+    update_case(case, expected_version, action_summary=action_summary.strip())
     case.tags.set(tag_objects)
     record_event(
         case=case, kind=Event.Kind.TAGS, actor=actor, when=when, tags=[tag.name for tag in tag_objects]
     )
     return case
-
-
-@transaction.atomic
-def attach_response(*, case: Case, response: Response, priority: int | None = None, when=None) -> Case:
-    """A later answer from the same person about the same product joins the open case instead of
-    opening a duplicate; a more urgent answer raises the case's priority."""
-    when = when or timezone.now()
-    CaseResponse.objects.create(case=case, response=response)
-    record_event(case=case, kind=Event.Kind.RESPONSE, when=when, response=response.pk, score=response.score)
-    if priority is not None and priority > case.priority:
-        previous = case.priority
-        _save(case, None, priority=priority)
-        record_event(case=case, kind=Event.Kind.PRIORITY, when=when, **{"from": previous, "to": priority})
-    return case
-
-
-@dataclass
-class CasePlan:
-    response: Response
-    team: Team
-    priority: int
-    first_contact_due_at: datetime.datetime | None
-    resolution_due_at: datetime.datetime | None
-    assignee: object = None
-
-
-@transaction.atomic
-def open_cases(plans: list[CasePlan], *, now: datetime.datetime) -> list[Case]:
-    """`open_case` for a whole batch in a few bulk statements, with the same rows and Events."""
-    if not plans:
-        return []
-    cases = [
-        Case(
-            number=number,
-            team=plan.team,
-            priority=plan.priority,
-            respondent=plan.response.respondent,
-            response=plan.response,
-            product=plan.response.product,
-            created_at=now,
-            first_contact_due_at=plan.first_contact_due_at,
-            resolution_due_at=plan.resolution_due_at,
-            assignee=plan.assignee,
-        )
-        for plan, number in zip(plans, reserve_case_numbers(len(plans)))
-    ]
-    Case.objects.bulk_create(cases)
-    CaseResponse.objects.bulk_create([CaseResponse(case=case, response=case.response) for case in cases])
-    events = [Event(case=case, kind=Event.Kind.OPENED, created_at=now, data={"response": case.response_id}) for case in cases]
-    events += [
-        Event(case=case, kind=Event.Kind.ASSIGNED, created_at=now, data={"to": case.assignee.get_username()})
-        for case in cases
-        if case.assignee is not None
-    ]
-    Event.objects.bulk_create(events)
-    return cases
-
-
-@transaction.atomic
-def attach_responses(joins: list[tuple[Case, Response, int]], *, now: datetime.datetime) -> None:
-    """`attach_response` for a batch: (open case, later response, the rule's priority) each."""
-    if not joins:
-        return
-    CaseResponse.objects.bulk_create([CaseResponse(case=case, response=response) for case, response, _p in joins])
-    Event.objects.bulk_create(
-        [
-            Event(case=case, kind=Event.Kind.RESPONSE, created_at=now, data={"response": response.pk, "score": response.score})
-            for case, response, _priority in joins
-        ]
-    )
-    highest = {}
-    for case, _response, priority in joins:
-        if priority > highest.get(case, (case.priority, None))[0]:
-            highest[case] = (priority, case.priority)
-    for case, (priority, previous) in highest.items():
-        _save(case, None, priority=priority)
-        record_event(case=case, kind=Event.Kind.PRIORITY, when=now, **{"from": previous, "to": priority})

@@ -12,7 +12,7 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from casework.cases import workflow
+from casework.cases import opening, workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.feedback.models import Respondent, Response, Source
 from casework.intake.duetimes import due_at
@@ -117,7 +117,7 @@ def _load_case(item, response, rules, routes, users, now) -> None:
         raise DemoDataError(f"{item['id']} has a case in the demo file but matches no rule")
     team = team_for(rule, response, country=country, routes=routes)
     opened = response.received_at + datetime.timedelta(minutes=1)
-    case = workflow.open_case(
+    case = opening.open_case(
         response=response,
         team=team,
         priority=rule.priority,

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.cases import workflow
+from casework.cases import opening
 from casework.cases.models import Case, CaseResponse
 from casework.feedback.models import Response, Source
 from casework.feedback.respondents import match_respondent, match_respondents
@@ -167,7 +167,7 @@ def _route_batch(entries: list[tuple[Response, str]], context: _Context) -> dict
             team = team_for(rule, response, country=country, routes=context.routes)
             if team is None:
                 continue
-            plan = workflow.CasePlan(
+            plan = opening.CasePlan(
                 response=response,
                 team=team,
                 priority=rule.priority,
@@ -178,14 +178,14 @@ def _route_batch(entries: list[tuple[Response, str]], context: _Context) -> dict
             if key is not None:
                 planned_for_key[key] = plan
     _assign(plans)
-    opened = {case.response_id: case for case in workflow.open_cases(plans, now=context.now)}
+    opened = {case.response_id: case for case in opening.open_cases(plans, now=context.now)}
     routed.update(opened)
     resolved = []
     for target, response, priority in joins:
-        case = opened[target.response.pk] if isinstance(target, workflow.CasePlan) else target
+        case = opened[target.response.pk] if isinstance(target, opening.CasePlan) else target
         resolved.append((case, response, priority))
         routed[response.pk] = case
-    workflow.attach_responses(resolved, now=context.now)
+    opening.attach_responses(resolved, now=context.now)
     return routed
 
 
@@ -248,13 +248,13 @@ def _route_one(response: Response, country: str, context: _Context) -> Case | No
         return None
     existing = _open_cases_by_key({response.respondent_id} - {None}).get((response.respondent_id, response.product))
     if existing is not None:
-        return workflow.attach_response(case=existing, response=response, priority=rule.priority, when=context.now)
+        return opening.attach_response(case=existing, response=response, priority=rule.priority, when=context.now)
     team = team_for(rule, response, country=country, routes=context.routes)
     if team is None:
         return None
     try:
         with transaction.atomic():
-            return workflow.open_case(
+            return opening.open_case(
                 response=response,
                 team=team,
                 priority=rule.priority,
@@ -268,4 +268,4 @@ def _route_one(response: Response, country: str, context: _Context) -> Case | No
         existing = _open_cases_by_key({response.respondent_id}).get((response.respondent_id, response.product))
         if existing is None:
             raise
-        return workflow.attach_response(case=existing, response=response, priority=rule.priority, when=context.now)
+        return opening.attach_response(case=existing, response=response, priority=rule.priority, when=context.now)

@@ -1,7 +1,6 @@
 """CSV import, from the command line and from the upload page."""
 
 import csv
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
