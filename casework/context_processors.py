@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from casework.cases.access import teams_user_manages
+from casework.cases.models import Notice
 from casework.teams.roles import is_privacy_officer
 
 
@@ -21,6 +22,9 @@ def _navigation(request):
     if is_privacy_officer(user):
         items.append(("privacy:home", _("Privacy")))
     nav = [{"url": reverse(name), "label": label, "name": name} for name, label in items]
+    unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    if unread:
+        nav.append({"url": reverse("cases:notices"), "label": _("Notices (%(count)d)") % {"count": unread}, "name": "cases:notices"})
     if user.is_staff:
         nav.append({"url": reverse("admin:index"), "label": _("Admin"), "name": "admin"})
     current = request.resolver_match.view_name if request.resolver_match else ""

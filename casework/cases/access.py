@@ -54,3 +54,12 @@ def get_case_or_404(user, reference: str) -> Case:
         return visible_cases(user).for_list().get(number=int(match[1]))
     except Case.DoesNotExist:
         raise Http404 from None
+
+
+def works_team(user, team) -> bool:
+    return user.is_superuser or teams_user_works(user).filter(pk=team.pk).exists()
+
+
+def manages_case(user, case: Case) -> bool:
+    """Managers of the case's team assign, reopen and bulk-edit; administrators may too."""
+    return user.is_superuser or teams_user_manages(user).filter(pk=case.team_id).exists()

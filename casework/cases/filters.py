@@ -1,51 +1,108 @@
-"""Filters for case lists. Unknown values are form errors, which the views answer with an empty,
-explained result rather than a crash."""
+"""Filters for case lists (django-filter). A value that is not allowed is a form error, which the
+views answer with 400 and the reason, never a crash."""
 
 import django_filters
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.feedback.metrics import Metric
+from casework.feedback.metrics import Band, Metric, band_score_ranges
 
 from .access import teams_user_works
 from .lifecycle import Priority, Status
-from .models import Case
+from .models import CaseResponse, Contact, first_contact_overdue_q, resolution_overdue_q
+
+OPEN = "open"
+ME, UNASSIGNED = "me", "unassigned"
+SORTS = (
+    ("number", "number"),
+    ("priority", "priority"),
+    ("created_at", "opened"),
+    ("first_contact_due_at", "due"),
+    ("status", "status"),
+)
 
 
-def _teams(request):
-    return teams_user_works(request.user) if request else Case.objects.none()
+def _band_condition(band: str) -> Q:
+    condition = Q(pk__in=[])
+    for metric, low, high in band_score_ranges(band):
+        condition |= Q(response__metric=metric, response__score__gte=low, response__score__lte=high)
+    return condition
 
 
 class CaseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("Any status"))
-    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=_teams, empty_label=_("Any team"))
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=[(OPEN, _("Open")), *Status.choices], empty_label=_("Any status"), method="by_status"
+    )
+    team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=lambda request: teams_user_works(request.user), empty_label=_("Any team"))
+    assignee = django_filters.ChoiceFilter(label=_("Assignee"), empty_label=_("Anyone"), method="by_assignee")
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices, empty_label=_("Any priority"))
     metric = django_filters.ChoiceFilter(
         label=_("Metric"), field_name="response__metric", choices=Metric.choices, empty_label=_("Any metric")
     )
-    product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact")
-    sort = django_filters.OrderingFilter(
-        label=_("Sort"),
-        empty_label=_("Most urgent first"),
-        fields=(("number", "number"), ("priority", "priority"), ("created_at", "opened"), ("first_contact_due_at", "due")),
-        field_labels={"number": _("Number"), "priority": _("Priority"), "created_at": _("Opened"), "first_contact_due_at": _("Due")},
-    )
+    band = django_filters.ChoiceFilter(label=_("Band"), choices=Band.choices, empty_label=_("Any band"), method="by_band")
+    product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact", max_length=100)
+    country = django_filters.CharFilter(label=_("Country"), field_name="respondent__country", method="by_country", max_length=2)
+    overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
+    created = django_filters.DateFromToRangeFilter(label=_("Opened between"), field_name="created_at")
+    sort = django_filters.OrderingFilter(label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS)
 
     class Meta:
-        model = Case
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = request.user
+        colleagues = (
+            get_user_model()
+            .objects.filter(memberships__team__in=teams_user_works(user))
+            .exclude(pk=user.pk)
+            .distinct()
+            .order_by("first_name", "username")
+        )
+        self.filters["assignee"].extra["choices"] = [
+            (ME, _("Me")),
+            (UNASSIGNED, _("Unassigned")),
+            *[(str(person.pk), person.get_full_name() or person.get_username()) for person in colleagues],
+        ]
+        self.filters["overdue"].field.widget.choices = [("", _("Either")), ("true", _("Overdue")), ("false", _("Not overdue"))]
 
     def search(self, queryset, name, value):
         value = value.strip()
         if not value:
             return queryset
+        in_responses = CaseResponse.objects.filter(case=OuterRef("pk"), response__comment__icontains=value)
+        in_contacts = Contact.objects.filter(case=OuterRef("pk"), summary__icontains=value)
         condition = (
             Q(respondent__name__icontains=value)
             | Q(respondent__email__icontains=value)
-            | Q(response__comment__icontains=value)
+            | Exists(in_responses)
+            | Exists(in_contacts)
         )
         digits = value.upper().removeprefix("CW-")
         if digits.isascii() and digits.isdigit() and len(digits) <= 9:
             condition |= Q(number=int(digits))
         return queryset.filter(condition)
+
+    def by_status(self, queryset, name, value):
+        return queryset.exclude(status=Status.CLOSED) if value == OPEN else queryset.filter(status=value)
+
+    def by_assignee(self, queryset, name, value):
+        if value == ME:
+            return queryset.filter(assignee=self.request.user)
+        if value == UNASSIGNED:
+            return queryset.filter(assignee__isnull=True)
+        return queryset.filter(assignee_id=int(value))
+
+    def by_band(self, queryset, name, value):
+        return queryset.filter(_band_condition(value))
+
+    def by_country(self, queryset, name, value):
+        return queryset.filter(respondent__country=value.upper()) if value else queryset
+
+    def by_overdue(self, queryset, name, value):
+        now = timezone.now()
+        overdue = first_contact_overdue_q(now) | resolution_overdue_q(now)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -11,6 +11,15 @@ from casework.teams.models import Team
 from .lifecycle import CloseReason, Priority, Status
 
 
+def first_contact_overdue_q(now) -> models.Q:
+    """Open cases nobody has reached yet whose first-contact time has passed (partial index)."""
+    return models.Q(first_contacted_at__isnull=True, first_contact_due_at__lt=now) & ~models.Q(status=Status.CLOSED)
+
+
+def resolution_overdue_q(now) -> models.Q:
+    return models.Q(status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING], resolution_due_at__lt=now)
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Status.CLOSED)
@@ -19,13 +28,10 @@ class CaseQuerySet(models.QuerySet):
         return self.select_related("team", "assignee", "respondent", "response")
 
     def first_contact_overdue(self, now):
-        """Open cases nobody has reached yet whose first-contact time has passed."""
-        return self.filter(first_contacted_at__isnull=True, first_contact_due_at__lt=now).exclude(status=Status.CLOSED)
+        return self.filter(first_contact_overdue_q(now))
 
     def resolution_overdue(self, now):
-        return self.filter(
-            status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING], resolution_due_at__lt=now
-        )
+        return self.filter(resolution_overdue_q(now))
 
     def most_urgent_first(self):
         return self.order_by("-priority", models.F("first_contact_due_at").asc(nulls_last=True), "number")
@@ -266,3 +272,26 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("case share")
         verbose_name_plural = _("case shares")
+
+
+class Notice(models.Model):
+    """An in-app message for one person, e.g. a manager told that a case of the team is overdue."""
+
+    class Kind(models.TextChoices):
+        OVERDUE_FIRST_CONTACT = "overdue_first_contact", _("First contact overdue")
+        OVERDUE_RESOLUTION = "overdue_resolution", _("Resolution overdue")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_unread_idx")]
+
+    def __str__(self):
+        return f"{self.user} · {self.case} · {self.get_kind_display()}"

@@ -1,45 +1,102 @@
-"""Staff screens. Every query starts from the access checkpoint."""
+"""Case lists, bulk actions and notices. Every query starts from the access checkpoint."""
 
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from .access import get_case_or_404, visible_cases
+from . import bulk
+from .access import teams_user_manages, teams_user_works, visible_cases
 from .filters import CaseFilter
-from .models import CaseResponse, Contact, Event
+from .lifecycle import Status
+from .models import Notice
 
 PAGE_SIZE = 50
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 def my_cases(request):
-    cases = visible_cases(request.user).filter(assignee=request.user).open().for_list().most_urgent_first()
-    return render(request, "cases/my_cases.html", {"page": _page(request, cases)})
+    cases = visible_cases(request.user).filter(assignee=request.user).open()
+    return _list(request, cases, {"heading": _("My cases"), "list_url": reverse("cases:mine"), "mine": True})
 
 
 def case_list(request):
-    cases = visible_cases(request.user).for_list().most_urgent_first()
-    case_filter = CaseFilter(request.GET, queryset=cases, request=request)
-    page = _page(request, case_filter.qs if case_filter.is_valid() else cases.none())
-    template = "cases/case_list.html#results" if request.htmx else "cases/case_list.html"
-    return render(request, template, {"filter": case_filter, "page": page})
+    return _list(request, visible_cases(request.user), {"heading": _("All cases"), "list_url": reverse("cases:list")})
 
 
-def case_detail(request, reference):
-    case = get_case_or_404(request.user, reference)
-    responses = CaseResponse.objects.filter(case=case).select_related("response")
-    timeline = Event.objects.filter(case=case).select_related("actor")
-    contacts = Contact.objects.filter(case=case).select_related("created_by")
-    return render(
-        request,
-        "cases/case_detail.html",
-        {
-            "case": case,
-            "responses": [link.response for link in responses],
-            "timeline": timeline,
-            "contacts": contacts,
-            "notifications": case.notifications.all(),
-        },
-    )
+def team_queue(request, slug):
+    team = teams_user_manages(request.user).filter(slug=slug).first()
+    if team is None:
+        raise Http404
+    cases = visible_cases(request.user).filter(team=team).open()
+    heading = _("Queue of team %(team)s") % {"team": team}
+    return _list(request, cases, {"heading": heading, "list_url": reverse("cases:team-queue", args=[slug]), "team": team})
+
+
+def _list(request, cases, extra):
+    template = "cases/case_list.html"
+    case_filter = CaseFilter(request.GET, queryset=cases.for_list().most_urgent_first(), request=request)
+    status = 200
+    if case_filter.is_valid():
+        results = case_filter.qs
+    else:
+        results, status = cases.none(), 400
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"filter": case_filter, "page": page, **_bulk_context(request), **extra}
+    return render(request, f"{template}#results" if request.htmx else template, context, status=status)
+
+
+def _bulk_context(request):
+    teams = teams_user_works(request.user)
+    return {
+        "bulk_statuses": Status.choices,
+        "bulk_people": _people(teams),
+        "may_bulk_edit": teams_user_manages(request.user).exists(),
+    }
+
+
+def _people(teams):
+    people = get_user_model().objects.filter(memberships__team__in=teams, is_active=True).distinct()
+    return [(person.pk, person.get_full_name() or person.get_username()) for person in people.order_by("first_name")]
+
+
+@require_POST
+def bulk_action(request):
+    action = request.POST.get("action", "")
+    try:
+        count = bulk.apply(
+            user=request.user,
+            references=request.POST.getlist("cases"),
+            action=action,
+            value=request.POST.get(f"{action}_value", "") if action in bulk.ACTIONS else "",
+        )
+    except bulk.BulkRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("%(count)d cases changed.") % {"count": count})
+    return redirect(_back_to_list(request))
+
+
+def _back_to_list(request) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "cases:list"
+
+
+def notices(request):
+    mine = Notice.objects.filter(user=request.user, case__in=visible_cases(request.user)).select_related("case")
+    return render(request, "cases/notices.html", {"notices": mine[:200]})
+
+
+@require_POST
+def read_notices(request):
+    Notice.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("cases:notices")
+
+

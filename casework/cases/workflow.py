@@ -7,8 +7,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
 
-from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status, allowed_next
+from .access import manages_case, works_team
+from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Priority, Status, allowed_next
 from .models import Case, Contact, Event, Tag
 
 
@@ -52,6 +54,8 @@ def change_status(
             _("A case that is %(from)s cannot become %(to)s.")
             % {"from": Status(case.status).label, "to": Status(to).label if to in Status.values else to}
         )
+    if case.status == Status.CLOSED and actor is not None and not manages_case(actor, case):
+        raise WorkflowError(_("Only a manager of team %(team)s can reopen a closed case.") % {"team": case.team})
     when = when or timezone.now()
     fields = {"status": to}
     if to == Status.CLOSED:
@@ -77,6 +81,8 @@ def change_status(
 
 @transaction.atomic
 def assign_case(*, case: Case, assignee, actor=None, expected_version: int | None = None, when=None) -> Case:
+    if actor is not None and assignee != actor and not manages_case(actor, case):
+        raise WorkflowError(_("Only a manager of team %(team)s can assign its cases to others.") % {"team": case.team})
     if assignee is not None and not case.team.memberships.filter(user=assignee).exists():
         raise WorkflowError(_("%(name)s is not a member of team %(team)s.") % {"name": assignee, "team": case.team})
     previous = case.assignee.get_username() if case.assignee else None
@@ -146,4 +152,47 @@ def record_action(
     record_event(
         case=case, kind=Event.Kind.TAGS, actor=actor, when=when, tags=[tag.name for tag in tag_objects]
     )
+    return case
+
+
+def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Case:
+    """Take a case of one's own team: the quickest way from the queue to work."""
+    if case.assignee_id == actor.pk:
+        raise WorkflowError(_("This case is already yours."))
+    if not works_team(actor, case.team):
+        raise WorkflowError(_("Only members of team %(team)s can claim its cases.") % {"team": case.team})
+    return assign_case(case=case, assignee=actor, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def share_case(*, case: Case, actor, colleague) -> Case:
+    """Let a colleague outside the team see and work this one case (e.g. a product expert)."""
+    if not works_team(actor, case.team):
+        raise WorkflowError(_("Only members of team %(team)s can share its cases.") % {"team": case.team})
+    if not colleague.is_active:
+        raise WorkflowError(_("%(name)s cannot sign in.") % {"name": colleague})
+    if works_team(colleague, case.team) or colleague.has_perm("cases.work_case", case):
+        raise WorkflowError(_("%(name)s can already see this case.") % {"name": colleague})
+    assign_perm("cases.work_case", colleague, case)
+    update_case(case, None)
+    record_event(case=case, kind=Event.Kind.SHARED, actor=actor, to=colleague.get_username())
+    return case
+
+
+@transaction.atomic
+def escalate_case(*, case: Case, what: str, now=None) -> Case:
+    """Raise an overdue case's priority one step, once, and say so in the timeline."""
+    now = now or timezone.now()
+    previous = case.priority
+    update_case(case, None, priority=min(previous + 1, Priority.URGENT), escalated_at=now)
+    record_event(case=case, kind=Event.Kind.ESCALATED, when=now, overdue=what, **{"from": previous, "to": case.priority})
+    return case
+
+
+@transaction.atomic
+def add_tag(*, case: Case, actor, name: str, expected_version: int | None = None) -> Case:
+    tag, _created = Tag.objects.get_or_create(name=name.strip()[:60])
+    update_case(case, expected_version)
+    case.tags.add(tag)
+    record_event(case=case, kind=Event.Kind.TAGS, actor=actor, tags=list(case.tags.values_list("name", flat=True)))
     return case

@@ -46,3 +46,13 @@ def band_for(metric: str, score: int) -> Band:
     if score <= middle_up_to:
         return names[1]
     return names[2]
+
+
+def band_score_ranges(band: str) -> list[tuple[str, int, int]]:
+    """(metric, lowest, highest score) of each metric that has `band`; bands are contiguous."""
+    ranges = []
+    for metric, (low, high) in SCORE_RANGES.items():
+        scores = [score for score in range(low, high + 1) if band_for(metric, score) == band]
+        if scores:
+            ranges.append((metric, scores[0], scores[-1]))
+    return ranges

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timeuntil, timesince
 from django.utils.translation import gettext as _
 
-from casework.cases.lifecycle import Status
+from casework.cases.lifecycle import CloseReason, Priority, Status
 from casework.feedback.metrics import TONE, band_for
 
 register = template.Library()
@@ -48,3 +48,27 @@ def status_badge(case):
 @register.filter
 def status_label(value):
     return Status(value).label if value in Status.values else value
+
+
+@register.filter
+def priority_label(value):
+    return Priority(value).label if value in Priority.values else value
+
+
+@register.filter
+def close_reason_label(value):
+    return CloseReason(value).label if value in CloseReason.values else value
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, key, label):
+    """A column heading that sorts by `key` (one of the filter's allow-listed names), and reverses the
+    order when it already does; the other filters stay as they are."""
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    target = f"-{key}" if current == key else key
+    query = request.GET.copy()
+    query["sort"] = target
+    query.pop("page", None)
+    arrow = " ↑" if current == key else " ↓" if current == f"-{key}" else ""
+    return format_html('<a href="?{}" class="sort-link">{}{}</a>', query.urlencode(), label, arrow)

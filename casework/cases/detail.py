@@ -1,0 +1,141 @@
+"""The case page and its actions. GET shows the page; each action is a POST that answers htmx with the
+`case-work` part of the page (409 when the case changed meanwhile, 422 when the input was refused) and
+a plain browser with a redirect back to the page."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import workflow
+from .access import get_case_or_404, manages_case, works_team
+from .forms import ActionForm, AssignForm, ClaimForm, ContactForm, NoteForm, ShareForm, StatusForm
+from .lifecycle import Status
+from .models import CaseResponse, Contact, Event
+
+FORMS = {"claim": ClaimForm, "assign": AssignForm, "status": StatusForm, "contact": ContactForm, "note": NoteForm, "action": ActionForm, "share": ShareForm}
+
+
+def case_detail(request, reference):
+    case = get_case_or_404(request.user, reference)
+    return render(request, "cases/case_detail.html", _context(request, case))
+
+
+def _context(request, case, bound=None, error="", done=""):
+    user = request.user
+    forms = {name: form_class(case=case, user=user) for name, form_class in FORMS.items()}
+    if bound is not None:
+        forms[bound.prefix_name] = bound
+    return {
+        "case": case,
+        "responses": [link.response for link in CaseResponse.objects.filter(case=case).select_related("response")],
+        "timeline": _timeline(case),
+        "forms": forms,
+        "may_work": works_team(user, case.team) or user.has_perm("cases.work_case", case),
+        "is_member": works_team(user, case.team),
+        "may_manage": manages_case(user, case),
+        "may_claim": case.assignee_id != user.pk and works_team(user, case.team) and case.status != Status.CLOSED,
+        "error": error,
+        "done": done,
+    }
+
+
+def _timeline(case) -> list[Event]:
+    """Events in order, each contact and closing e-mail attached to the Event that recorded it."""
+    events = list(Event.objects.filter(case=case).select_related("actor"))
+    contacts = {contact.pk: contact for contact in Contact.objects.filter(case=case).select_related("created_by")}
+    notifications = {notification.pk: notification for notification in case.notifications.all()}
+    for event in events:
+        event.contact = contacts.get(event.data.get("contact"))
+        event.notification = notifications.get(event.data.get("notification"))
+    return events
+
+
+def _act(request, reference, name, perform, success):
+    case = get_case_or_404(request.user, reference)
+    form = FORMS[name](request.POST, case=case, user=request.user)
+    status, error = 200, ""
+    if not form.is_valid():
+        status, error = 422, _("Please correct the marked fields.")
+        if "version" in form.errors:
+            status, error = 400, _("The form is incomplete; reload the page.")
+    else:
+        try:
+            perform(case, form.cleaned_data, form.cleaned_data["version"])
+        except workflow.CaseChanged as refused:
+            status, error = 409, str(refused)
+        except workflow.WorkflowError as refused:
+            status, error = 422, str(refused)
+    if status == 200:
+        case.refresh_from_db()
+        if not request.htmx:
+            messages.success(request, success)
+            return redirect(case)
+        return render(request, "cases/case_detail.html#case-work", _context(request, case, done=success))
+    if status == 409:
+        case.refresh_from_db()
+        form = None  # show the case as it is now
+    if request.htmx:
+        return render(request, "cases/case_detail.html#case-work", _context(request, case, form, error), status=status)
+    return render(request, "cases/case_detail.html", _context(request, case, form, error), status=status)
+
+
+@require_POST
+def claim(request, reference):
+    def perform(case, data, version):
+        workflow.claim_case(case=case, actor=request.user, expected_version=version)
+
+    return _act(request, reference, "claim", perform, _("The case is yours."))
+
+
+@require_POST
+def assign(request, reference):
+    def perform(case, data, version):
+        workflow.assign_case(case=case, assignee=data["assignee"], actor=request.user, expected_version=version)
+
+    return _act(request, reference, "assign", perform, _("Assigned."))
+
+
+@require_POST
+def change_status(request, reference):
+    def perform(case, data, version):
+        workflow.change_status(case=case, to=data["to"], reason=data["reason"], actor=request.user, expected_version=version)
+
+    return _act(request, reference, "status", perform, _("Status changed."))
+
+
+@require_POST
+def log_contact(request, reference):
+    def perform(case, data, version):
+        workflow.log_contact(
+            case=case, actor=request.user, channel=data["channel"], direction=data["direction"],
+            outcome=data["outcome"], summary=data["summary"], contacted_at=data["contacted_at"], expected_version=version,
+        )
+
+    return _act(request, reference, "contact", perform, _("Contact logged."))
+
+
+@require_POST
+def add_note(request, reference):
+    def perform(case, data, version):
+        workflow.add_note(case=case, actor=request.user, text=data["text"], expected_version=version)
+
+    return _act(request, reference, "note", perform, _("Note added."))
+
+
+@require_POST
+def record_action(request, reference):
+    def perform(case, data, version):
+        workflow.record_action(
+            case=case, actor=request.user, action_summary=data["action_summary"], tags=data["tags"], expected_version=version
+        )
+
+    return _act(request, reference, "action", perform, _("Saved."))
+
+
+@require_POST
+def share(request, reference):
+    def perform(case, data, version):
+        workflow.share_case(case=case, actor=request.user, colleague=data["colleague"])
+
+    return _act(request, reference, "share", perform, _("Shared."))
