@@ -3,9 +3,9 @@
 a plain browser with a redirect back to the page."""
 
 from django.contrib import messages
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from . import workflow
 from .access import get_case_or_404, manages_case, works_team
@@ -52,7 +52,10 @@ def _timeline(case) -> list[Event]:
 
 
 def _act(request, reference, name, perform, success):
+    # The case first: another team's case is a 404 whatever the method, not a 405 that confirms it.
     case = get_case_or_404(request.user, reference)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = FORMS[name](request.POST, case=case, user=request.user)
     status, error = 200, ""
     if not form.is_valid():
@@ -80,7 +83,6 @@ def _act(request, reference, name, perform, success):
     return render(request, "cases/case_detail.html", _context(request, case, form, error), status=status)
 
 
-@require_POST
 def claim(request, reference):
     def perform(case, data, version):
         workflow.claim_case(case=case, actor=request.user, expected_version=version)
@@ -88,7 +90,6 @@ def claim(request, reference):
     return _act(request, reference, "claim", perform, _("The case is yours."))
 
 
-@require_POST
 def assign(request, reference):
     def perform(case, data, version):
         workflow.assign_case(case=case, assignee=data["assignee"], actor=request.user, expected_version=version)
@@ -96,7 +97,6 @@ def assign(request, reference):
     return _act(request, reference, "assign", perform, _("Assigned."))
 
 
-@require_POST
 def change_status(request, reference):
     def perform(case, data, version):
         workflow.change_status(case=case, to=data["to"], reason=data["reason"], actor=request.user, expected_version=version)
@@ -104,7 +104,6 @@ def change_status(request, reference):
     return _act(request, reference, "status", perform, _("Status changed."))
 
 
-@require_POST
 def log_contact(request, reference):
     def perform(case, data, version):
         workflow.log_contact(
@@ -115,7 +114,6 @@ def log_contact(request, reference):
     return _act(request, reference, "contact", perform, _("Contact logged."))
 
 
-@require_POST
 def add_note(request, reference):
     def perform(case, data, version):
         workflow.add_note(case=case, actor=request.user, text=data["text"], expected_version=version)
@@ -123,7 +121,6 @@ def add_note(request, reference):
     return _act(request, reference, "note", perform, _("Note added."))
 
 
-@require_POST
 def record_action(request, reference):
     def perform(case, data, version):
         workflow.record_action(
@@ -133,7 +130,6 @@ def record_action(request, reference):
     return _act(request, reference, "action", perform, _("Saved."))
 
 
-@require_POST
 def share(request, reference):
     def perform(case, data, version):
         workflow.share_case(case=case, actor=request.user, colleague=data["colleague"])

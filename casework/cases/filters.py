@@ -46,7 +46,9 @@ class CaseFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact", max_length=100)
     country = django_filters.CharFilter(label=_("Country"), field_name="respondent__country", method="by_country", max_length=2)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
-    created = django_filters.DateFromToRangeFilter(label=_("Opened between"), field_name="created_at")
+    created = django_filters.DateFromToRangeFilter(
+        label=_("Opened between"), field_name="created_at", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
     sort = django_filters.OrderingFilter(label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS)
 
     class Meta:

@@ -3,9 +3,8 @@
 import csv
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from casework.cases.access import teams_user_manages
 
@@ -62,9 +61,10 @@ def import_detail(request, pk):
     return render(request, template, context)
 
 
-@require_POST
 def import_start(request, pk):
     csv_import = get_object_or_404(_imports_of(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     start_import(csv_import=csv_import)
     return redirect("intake:import-detail", pk=csv_import.pk)
 
