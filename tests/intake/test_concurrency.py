@@ -1,10 +1,9 @@
 """Several workers ingesting at once (PostgreSQL, where they really run in parallel)."""
 
-import threading
 from collections import Counter
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from casework.cases.models import Case
 from casework.feedback.models import Response
@@ -12,35 +11,14 @@ from casework.intake.ingestion import ingest
 from casework.teams.membership import add_member
 from casework.teams.models import Team
 
+from tests.threads import run_together
+
 from .conftest import item
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database with real concurrent writers"),
 ]
-
-
-def run_together(jobs):
-    """Runs each job in its own thread and database connection, released at the same moment."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [None] * len(jobs), []
-
-    def worker(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not errors, errors
-    return results
 
 
 def test_the_same_answer_sent_at_once_is_stored_once(source, routes):
