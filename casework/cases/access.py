@@ -37,11 +37,21 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.none()
     if user.is_superuser:
         return Case.objects.all()
-    team_grants = TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases")
-    shares = CaseUserObjectPermission.objects.filter(user=user, permission__codename="work_case")
-    return Case.objects.filter(
-        Q(team__in=team_grants.values("content_object")) | Q(pk__in=shares.values("content_object"))
+    # Read as two short lists first: the database then filters on plain column values, which keeps
+    # the queue queries on their indexes.
+    teams = list(
+        TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases").values_list(
+            "content_object_id", flat=True
+        )
     )
+    shared = list(
+        CaseUserObjectPermission.objects.filter(user=user, permission__codename="work_case").values_list(
+            "content_object_id", flat=True
+        )
+    )
+    if not shared:
+        return Case.objects.filter(team_id__in=teams)
+    return Case.objects.filter(Q(team_id__in=teams) | Q(pk__in=shared))
 
 
 def get_case_or_404(user, reference: str) -> Case:

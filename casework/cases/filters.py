@@ -27,7 +27,7 @@ SORTS = (
 def _band_condition(band: str) -> Q:
     condition = Q(pk__in=[])
     for metric, low, high in band_score_ranges(band):
-        condition |= Q(response__metric=metric, response__score__gte=low, response__score__lte=high)
+        condition |= Q(metric=metric, score__gte=low, score__lte=high)
     return condition
 
 
@@ -39,9 +39,7 @@ class CaseFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(label=_("Team"), queryset=lambda request: teams_user_works(request.user), empty_label=_("Any team"))
     assignee = django_filters.ChoiceFilter(label=_("Assignee"), empty_label=_("Anyone"), method="by_assignee")
     priority = django_filters.ChoiceFilter(label=_("Priority"), choices=Priority.choices, empty_label=_("Any priority"))
-    metric = django_filters.ChoiceFilter(
-        label=_("Metric"), field_name="response__metric", choices=Metric.choices, empty_label=_("Any metric")
-    )
+    metric = django_filters.ChoiceFilter(label=_("Metric"), choices=Metric.choices, empty_label=_("Any metric"))
     band = django_filters.ChoiceFilter(label=_("Band"), choices=Band.choices, empty_label=_("Any band"), method="by_band")
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact", max_length=100)
     country = django_filters.CharFilter(label=_("Country"), field_name="respondent__country", method="by_country", max_length=2)

@@ -34,7 +34,8 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(resolution_overdue_q(now))
 
     def most_urgent_first(self):
-        return self.order_by("-priority", models.F("first_contact_due_at").asc(nulls_last=True), "number")
+        # Matches case_urgency_idx, so a page of the most urgent cases is read off the index.
+        return self.order_by("-priority", "first_contact_due_at", "number")
 
 
 class Counter(models.Model):
@@ -85,6 +86,10 @@ class Case(models.Model):
         Response, on_delete=models.PROTECT, related_name="opened_cases", verbose_name=_("opening response")
     )
     product = models.CharField(_("product"), max_length=100, blank=True)
+    # The opening response's metric and score, copied (responses never change) so that queues filter
+    # by band without joining every case to its response.
+    metric = models.CharField(_("metric"), max_length=4, blank=True)
+    score = models.SmallIntegerField(_("score"), null=True, blank=True)
     created_at = models.DateTimeField(_("opened"), db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     first_contact_due_at = models.DateTimeField(_("first contact due"), null=True, blank=True)
@@ -140,6 +145,16 @@ class Case(models.Model):
                 name="case_resolution_due_idx",
             ),
             models.Index(fields=["product", "status"], name="case_product_status_idx"),
+            # Queues read "most urgent first" straight off these, for everyone and per team or person.
+            # The trailing columns let common filters (status, band) be checked in the index itself.
+            models.Index(
+                fields=["-priority", "first_contact_due_at", "number", "status", "metric", "score"], name="case_urgency_idx"
+            ),
+            models.Index(
+                fields=["team", "-priority", "first_contact_due_at", "number", "status", "metric", "score"],
+                name="case_team_urgency_idx",
+            ),
+            models.Index(fields=["assignee", "-priority", "first_contact_due_at", "number"], name="case_assignee_urgency_idx"),
         ]
 
     def __str__(self):

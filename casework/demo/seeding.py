@@ -152,6 +152,8 @@ def _make_case(response, rule, team, members, rng, now) -> Case:
         respondent=response.respondent,
         response=response,
         product=response.product,
+        metric=response.metric,
+        score=response.score,
         created_at=opened,
         first_contact_due_at=due_at(opened, rule.first_contact_hours, team=team),
         resolution_due_at=due_at(opened, rule.resolution_hours, team=team),
