@@ -48,7 +48,9 @@ def _list(request, cases, extra):
         results, status = cases.none(), 400
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": case_filter, "page": page, **_bulk_context(request), **extra}
-    return render(request, f"{template}#results" if request.htmx else template, context, status=status)
+    # Back-button restores ask for the whole page even though they come from htmx.
+    partial = request.htmx and not request.htmx.history_restore_request
+    return render(request, f"{template}#results" if partial else template, context, status=status)
 
 
 def _bulk_context(request):

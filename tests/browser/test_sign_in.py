@@ -56,6 +56,12 @@ def test_the_case_list_filters_without_reloading(live_server, page: Page, consol
     expect(page.get_by_role("link", name=other.reference)).to_have_count(0)
     expect(page.get_by_role("link", name=waiting.reference)).to_be_visible()
     expect(page).to_have_url(re.compile(r"status=in_progress"))
+
+    page.go_back()
+    expect(page.get_by_role("link", name=other.reference)).to_be_visible()
+    expect(page.get_by_role("heading", name="All cases")).to_have_count(1)
+    page.go_forward()
+    expect(page.get_by_role("link", name=other.reference)).to_have_count(0)
     assert console_errors == []
 
 

@@ -118,3 +118,9 @@ def test_navigation_offers_only_what_the_user_may_open(client, janis, maija, dac
     assert reverse("insights:teams") in client.get(reverse("cases:mine")).text
     client.force_login(dace)
     assert reverse("privacy:home") in client.get(reverse("cases:mine")).text
+
+
+def test_a_back_button_restore_gets_the_whole_page(client, janis):
+    client.force_login(janis)
+    headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    assert "<html" in client.get(reverse("cases:list"), {"status": "open"}, headers=headers).text
