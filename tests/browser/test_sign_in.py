@@ -66,12 +66,15 @@ def test_the_case_list_filters_without_reloading(live_server, page: Page, consol
 
 
 def test_the_layout_fits_a_phone(live_server, page: Page, janis, payroll, make_case):
-    make_case(team=payroll)
+    case = make_case(team=payroll)
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(live_server.url + "/accounts/login/")
     page.get_by_label("Username").fill("janis")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.goto(live_server.url + "/cases/")
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the page is {width}px wide on a 360px screen"
+    for path in ("/cases/", case.get_absolute_url()):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{path} is {width}px wide on a 360px screen"
+    columns = page.evaluate("getComputedStyle(document.querySelector('.case-layout')).gridTemplateColumns")
+    assert len(columns.split()) == 1, f"the case page should be one column on a phone, not {columns}"
