@@ -83,10 +83,6 @@ class Respondent(models.Model):
     def __str__(self):
         return self.name or self.email or self.external_id or _("Respondent #%(pk)s") % {"pk": self.pk}
 
-    @property
-    def may_be_contacted(self) -> bool:
-        return not (self.objected_at or self.restricted_at or self.erased_at) and bool(self.email)
-
 
 class Response(models.Model):
     class Channel(models.TextChoices):

@@ -6,6 +6,3 @@ PRIVACY_PERM = "feedback.handle_privacy_requests"
 def is_privacy_officer(user) -> bool:
     return user.is_authenticated and user.has_perm(PRIVACY_PERM)
 
-
-def is_manager(user) -> bool:
-    return user.is_authenticated and user.memberships.filter(role="manager").exists()
