@@ -19,6 +19,7 @@ def _navigation(request):
         items += [("insights:teams", _("Teams")), ("insights:dashboard", _("Dashboard"))]
     if manages or user.is_superuser:
         items.append(("intake:import", _("Import")))
+        items.append(("outreach:failed", _("Failed e-mails")))
     if is_privacy_officer(user):
         items.append(("privacy:home", _("Privacy")))
     nav = [{"url": reverse(name), "label": label, "name": name} for name, label in items]

@@ -285,6 +285,11 @@ CASEWORK_RETENTION_DAYS = env_int("CASEWORK_RETENTION_DAYS", 3 * 365)
 CASEWORK_DUE_CLOCK = env("CASEWORK_DUE_CLOCK", "calendar")
 if CASEWORK_DUE_CLOCK not in ("calendar", "business"):
     raise ImproperlyConfigured("CASEWORK_DUE_CLOCK must be 'calendar' or 'business'.")
+# Outreach: where links in e-mails point, and how hard the outbox tries before giving up.
+CASEWORK_BASE_URL = env("CASEWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+CASEWORK_DELIVERY_ATTEMPTS = env_int("CASEWORK_DELIVERY_ATTEMPTS", 5)
+CASEWORK_RETRY_SECONDS = env_int("CASEWORK_RETRY_SECONDS", 60)
+CASEWORK_OPTOUT_MAX_AGE_DAYS = env_int("CASEWORK_OPTOUT_MAX_AGE_DAYS", 365)
 # Ingestion limits (DESIGN.md, "Ingestion API").
 CASEWORK_API_MAX_BODY_BYTES = env_int("CASEWORK_API_MAX_BODY_BYTES", 5 * 1024 * 1024)
 CASEWORK_API_MAX_BATCH = 1000

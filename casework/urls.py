@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("casework.cases.urls")),
     path("", include("casework.insights.urls")),
     path("", include("casework.intake.urls")),
+    path("", include("casework.outreach.urls")),
     path("privacy/", include("casework.privacy.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

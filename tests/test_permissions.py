@@ -16,23 +16,26 @@ pytestmark = pytest.mark.django_db
 # URLs with a case number: another team's staff get 404, GET and POST, with and without htmx.
 CASE_URLS = {
     "cases:detail", "cases:claim", "cases:assign", "cases:status", "cases:log-contact",
-    "cases:add-note", "cases:record-action", "cases:share",
+    "cases:add-note", "cases:record-action", "cases:share", "outreach:compose",
 }
 # Pages of one team's queue: only that team's managers.
 TEAM_URLS = {"cases:team-queue"}
 # One CSV import: its uploader and administrators only (tests/intake/test_csv_import.py too).
 IMPORT_URLS = {"intake:import-detail", "intake:import-start", "intake:import-problems"}
+# One notification of the outbox: managers of the case's team and administrators.
+NOTIFICATION_URLS = {"outreach:retry"}
 # Lists, counts, bulk actions and role pages: each has its own test below.
 SCOPED_URLS = {
     "cases:mine", "cases:list", "cases:bulk", "cases:notices", "cases:read-notices",
     "insights:teams", "insights:dashboard", "privacy:home", "intake:import",
     "logout",  # ends only one's own session (tests/test_accounts.py)
+    "outreach:failed",
 }
 
 
 def test_every_url_has_a_permission_test():
     names = {name for name, _path in APP_URLS}
-    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | SCOPED_URLS | PUBLIC
+    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | NOTIFICATION_URLS | SCOPED_URLS | PUBLIC
     assert names - listed == set(), "add the new URL to a permission test"
     assert listed - names == set(), "a listed URL no longer exists"
 
@@ -58,6 +61,7 @@ def test_another_teams_case_is_not_found_on_every_case_url(client, name, method,
     url = reverse(name, kwargs={"reference": payroll_case.reference})
     headers = {"HX-Request": "true"} if htmx else {}
     data = {f"{prefix}-version": payroll_case.version for prefix in ("claim", "assign", "status", "contact", "note", "action", "share")}
+    data.update(action="send", subject="Hello", body="We fixed it", locale="en")
     events = Event.objects.count()
     for outsider in (anna, peter):
         client.force_login(outsider)
@@ -67,7 +71,7 @@ def test_another_teams_case_is_not_found_on_every_case_url(client, name, method,
     assert Event.objects.count() == events
     client.force_login(janis)
     response = getattr(client, method)(url, data, headers=headers) if method == "post" else client.get(url, headers=headers)
-    expected = {"cases:detail": {200}}.get(name, {200, 302, 400, 405, 409, 422}) if method == "get" else {200, 302, 400, 409, 422}
+    expected = {"cases:detail": {200}}.get(name, {200, 302, 400, 405, 409, 422}) if method == "get" else {200, 204, 302, 400, 409, 422}
     assert response.status_code in expected | ({405} if method == "get" and name != "cases:detail" else set())
 
 
@@ -144,3 +148,21 @@ def test_import_pages_belong_to_their_uploader(client, maija, peter, source):
         assert client.post(url).status_code == 404
     client.force_login(maija)
     assert client.get(reverse("intake:import-detail", args=[csv_import.pk])).status_code == 200
+
+
+def test_failed_notifications_and_retry_are_for_the_cases_managers(client, payroll_case, maija, peter, janis):
+    from django.utils import timezone
+
+    from casework.outreach.models import Notification
+
+    failed = Notification.objects.create(
+        case=payroll_case, subject="Payroll secret subject", body="...", status="failed", attempts=5, queued_at=timezone.now()
+    )
+    client.force_login(peter)
+    assert "Payroll secret subject" not in client.get(reverse("outreach:failed")).text
+    for method in ("get", "post"):
+        assert getattr(client, method)(reverse("outreach:retry", args=[failed.pk])).status_code == 404
+    client.force_login(janis)
+    assert client.get(reverse("outreach:failed")).status_code == 403
+    client.force_login(maija)
+    assert "Payroll secret subject" in client.get(reverse("outreach:failed")).text

@@ -41,6 +41,9 @@ def test_templates_have_no_inline_script_or_style():
     offenders = []
     for template in root.rglob("*.html"):
         text = template.read_text()
+        # E-mails are read in mail clients, where only inline styles work and no CSP applies.
+        if "email" in template.parts:
+            continue
         if template.name != "500.html" and ("<script>" in text or "style=" in text or "<style" in text or " on" + "click=" in text):
             offenders.append(template.name)
     assert offenders == []

@@ -41,6 +41,10 @@ class Notification(models.Model):
     )
     queued_at = models.DateTimeField(_("queued"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    # When the outbox should (re)try next, and until when a worker holds it: a second worker skips a
+    # notification another one is sending.
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-queued_at"]
@@ -57,7 +61,35 @@ class Notification(models.Model):
                 name="notification_suppressed_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["status", "queued_at"], name="notification_status_idx")]
+        indexes = [
+            models.Index(fields=["status", "queued_at"], name="notification_status_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="notification_due_idx"),
+        ]
 
     def __str__(self):
         return f"{self.case} · {self.get_status_display()}"
+
+
+class EmailTemplate(models.Model):
+    """A closing-the-loop e-mail per language, edited by administrators. Only the placeholders in
+    templating.PLACEHOLDERS may appear; the text is never run as a Django template."""
+
+    name = models.CharField(_("name"), max_length=100)
+    locale = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"))
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name", "locale"]
+        verbose_name = _("e-mail template")
+        verbose_name_plural = _("e-mail templates")
+        constraints = [models.UniqueConstraint(fields=["name", "locale"], name="email_template_once_per_locale")]
+
+    def __str__(self):
+        return f"{self.name} ({self.locale})"
+
+    def clean(self):
+        from .templating import check_placeholders
+
+        check_placeholders(subject=self.subject, body=self.body)

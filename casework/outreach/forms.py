@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import EmailTemplate
+
+
+class ComposeForm(forms.Form):
+    template = forms.ModelChoiceField(label=_("Template"), queryset=EmailTemplate.objects.filter(is_active=True), required=False)
+    locale = forms.ChoiceField(label=_("Language"), choices=[])
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}))
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+
+        super().__init__(*args, **kwargs)
+        self.fields["locale"].choices = settings.LANGUAGES
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"].strip()
+        if "\n" in subject or "\r" in subject:
+            raise forms.ValidationError(_("The subject must be one line."))
+        return subject

@@ -1,0 +1,192 @@
+"""The closing-the-loop outbox. Queuing writes the Notification in the same transaction as the case
+change and hands it to a worker only after commit, so a rollback sends nothing. Delivery claims the
+row first, so a second worker never sends the same message, and retries with backoff until it gives up."""
+
+import datetime
+import smtplib
+from email.headerregistry import Address
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from casework.cases import workflow
+from casework.cases.lifecycle import CloseReason, Status
+from casework.cases.models import Case, Event
+
+from .models import Notification
+from .optout import optout_url
+
+LEASE = datetime.timedelta(minutes=5)
+# Each step of the walk from any open status to closed once the closing e-mail is on its way.
+TOWARDS_CLOSED = {
+    Status.NEW: Status.IN_PROGRESS,
+    Status.WAITING: Status.IN_PROGRESS,
+    Status.IN_PROGRESS: Status.RESOLVED,
+    Status.RESOLVED: Status.CLOSED,
+}
+
+
+class ComposeError(Exception):
+    pass
+
+
+def suppression_reason(respondent) -> str:
+    """Why this person must not get the e-mail, or "" when they may."""
+    if respondent is None:
+        return _("No respondent is known for this case.")
+    if respondent.erased_at:
+        return _("The respondent's data was erased.")
+    if respondent.objected_at:
+        return _("The respondent objected to contact.")
+    if respondent.restricted_at:
+        return _("Processing is restricted for this respondent.")
+    if not respondent.email:
+        return _("The respondent has no e-mail address.")
+    return ""
+
+
+@transaction.atomic
+def queue_closing_notification(*, case: Case, actor, subject: str, body: str, locale: str) -> Notification:
+    subject, body = subject.strip(), body.strip()
+    if not subject or "\n" in subject or "\r" in subject or len(subject) > 200:
+        raise ComposeError(_("The subject must be one line of at most 200 characters."))
+    if not body:
+        raise ComposeError(_("Write the message."))
+    if case.status == Status.CLOSED:
+        raise ComposeError(_("This case is closed already."))
+    now = timezone.now()
+    reason = suppression_reason(case.respondent)
+    notification = Notification.objects.create(
+        case=case,
+        respondent=case.respondent,
+        recipient=case.respondent.email if case.respondent and not reason else "",
+        locale=locale,
+        subject=subject,
+        body=body,
+        status=Notification.Status.SUPPRESSED if reason else Notification.Status.QUEUED,
+        suppressed_reason=reason,
+        message_id=make_msgid(domain=_mail_domain()),
+        created_by=actor,
+        queued_at=now,
+        next_attempt_at=None if reason else now,
+    )
+    workflow.record_event(
+        case=case, kind=Event.Kind.NOTIFICATION, actor=actor, notification=notification.pk, status=notification.status
+    )
+    if reason:
+        return notification
+    while case.status != Status.CLOSED:
+        step = TOWARDS_CLOSED[case.status]
+        workflow.change_status(
+            case=case, to=step, actor=actor, reason=CloseReason.NOTIFIED if step == Status.CLOSED else ""
+        )
+    transaction.on_commit(lambda: _enqueue(notification.pk))
+    return notification
+
+
+def _enqueue(notification_id: int, run_after: datetime.datetime | None = None) -> None:
+    from .tasks import deliver_notification
+
+    task = deliver_notification
+    if run_after is not None:
+        if not task.get_backend().supports_defer:
+            return  # `manage.py send_outbox` picks it up when it is due
+        task = task.using(run_after=run_after)
+    task.enqueue(notification_id)
+
+
+def _mail_domain() -> str:
+    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "casework.local"
+
+
+def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> str:
+    """Sends one queued notification if nobody else is; returns what became of it."""
+    now = now or timezone.now()
+    claimed = (
+        Notification.objects.filter(pk=notification_id, status=Notification.Status.QUEUED)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return "skipped"
+    notification = Notification.objects.select_related("case", "respondent", "created_by").get(pk=notification_id)
+    # The person may have objected since the message was queued.
+    reason = suppression_reason(notification.respondent)
+    if reason:
+        return _finish(notification, Notification.Status.SUPPRESSED, suppressed_reason=reason)
+    try:
+        build_message(notification).send()
+    except (smtplib.SMTPException, OSError) as error:
+        return _failed_attempt(notification, error, now)
+    return _finish(notification, Notification.Status.SENT, sent_at=timezone.now(), last_error="")
+
+
+def _failed_attempt(notification: Notification, error: Exception, now) -> str:
+    message = f"{type(error).__name__}: {error}"[:1000]
+    if notification.attempts >= settings.CASEWORK_DELIVERY_ATTEMPTS:
+        return _finish(notification, Notification.Status.FAILED, last_error=message)
+    # 1, 2, 4, 8 … minutes (by default) between attempts.
+    retry_at = now + datetime.timedelta(seconds=settings.CASEWORK_RETRY_SECONDS * 2 ** (notification.attempts - 1))
+    Notification.objects.filter(pk=notification.pk).update(last_error=message, next_attempt_at=retry_at, claimed_until=None)
+    _enqueue(notification.pk, run_after=retry_at)
+    return "retry"
+
+
+def _finish(notification: Notification, status: str, **fields) -> str:
+    with transaction.atomic():
+        Notification.objects.filter(pk=notification.pk).update(status=status, claimed_until=None, next_attempt_at=None, **fields)
+        workflow.record_event(
+            case=notification.case, kind=Event.Kind.NOTIFICATION, notification=notification.pk, status=status
+        )
+    return status
+
+
+def send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Delivers every queued notification whose time has come: retries, and any whose task was lost."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(status=Notification.Status.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at")
+    outcome: dict[str, int] = {}
+    for notification_id in list(due.values_list("pk", flat=True)[:limit]):
+        result = deliver(notification_id, now=now)
+        outcome[result] = outcome.get(result, 0) + 1
+    return outcome
+
+
+def retry(notification: Notification) -> None:
+    """A person asked to try a failed notification again."""
+    updated = Notification.objects.filter(pk=notification.pk, status=Notification.Status.FAILED).update(
+        status=Notification.Status.QUEUED, attempts=0, next_attempt_at=timezone.now(), claimed_until=None
+    )
+    if updated:
+        transaction.on_commit(lambda: _enqueue(notification.pk))
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    respondent = notification.respondent
+    link = optout_url(respondent)
+    with translation.override(notification.locale or settings.LANGUAGE_CODE):
+        context = {"notification": notification, "optout_url": link}
+        text = render_to_string("outreach/email/closing.txt", context)
+        html = render_to_string("outreach/email/closing.html", context)
+    # Address() quotes and encodes the name; names cannot carry CR/LF past intake, and Django refuses
+    # any header with a newline besides.
+    recipient = str(Address(display_name=respondent.name, addr_spec=respondent.email))
+    headers = {
+        "Message-ID": notification.message_id,
+        "List-Unsubscribe": f"<{link}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    staff = notification.created_by
+    reply_to = [str(Address(display_name=staff.get_full_name(), addr_spec=staff.email))] if staff and staff.email else None
+    message = EmailMultiAlternatives(
+        subject=notification.subject, body=text, to=[recipient], headers=headers, reply_to=reply_to
+    )
+    message.attach_alternative(html, "text/html")
+    return message

@@ -1,0 +1,13 @@
+from django.tasks import task
+
+from . import sending
+
+
+@task
+def deliver_notification(notification_id: int) -> str:
+    return sending.deliver(notification_id)
+
+
+@task
+def send_due_notifications() -> dict:
+    return sending.send_due()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "outreach"
+urlpatterns = [
+    path("cases/<str:reference>/compose/", views.compose, name="compose"),
+    path("outbox/failed/", views.failed_notifications, name="failed"),
+    path("outbox/<int:pk>/retry/", views.retry_notification, name="retry"),
+    path("optout/<str:token>/", views.optout, name="optout"),
+]

@@ -1,0 +1,111 @@
+"""The closing e-mail composer (lazy-loaded into the case page), the failed-notification list, and
+the public one-click opt-out page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+
+from casework.cases.access import get_case_or_404, teams_user_manages, visible_cases
+
+from . import sending
+from .forms import ComposeForm
+from .models import EmailTemplate, Notification
+from .optout import BadOptOutLink, record_objection, respondent_for_token
+from .templating import render as fill
+from .templating import values_for
+
+
+def _initial(case, user, template=None):
+    locale = (case.respondent.locale if case.respondent else "") or "en"
+    locale = locale.split("-")[0]
+    templates = EmailTemplate.objects.filter(is_active=True)
+    template = template or templates.filter(locale=locale).first() or templates.first()
+    values = values_for(case, user)
+    if template is None:
+        return {"locale": locale}
+    return {
+        "template": template.pk,
+        "locale": template.locale,
+        "subject": fill(template.subject, values),
+        "body": fill(template.body, values),
+    }
+
+
+def compose(request, reference):
+    case = get_case_or_404(request.user, reference)
+    notice, status = "", 200
+    if request.method == "POST":
+        form = ComposeForm(request.POST)
+        action = request.POST.get("action", "preview")
+        if action == "load":
+            template = form.fields["template"].queryset.filter(pk=request.POST.get("template") or None).first()
+            form = ComposeForm(initial=_initial(case, request.user, template))
+        elif form.is_valid() and action == "send":
+            try:
+                sending.queue_closing_notification(
+                    case=case, actor=request.user, subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"], locale=form.cleaned_data["locale"],
+                )
+            except sending.ComposeError as error:
+                notice, status = str(error), 422
+            else:
+                messages.success(request, _("The closing e-mail is on its way."))
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = case.get_absolute_url()
+                    return response
+                return redirect(case)
+        elif not form.is_valid():
+            status = 422
+    else:
+        form = ComposeForm(initial=_initial(case, request.user))
+    context = {
+        "case": case,
+        "form": form,
+        "notice": notice,
+        "suppression": sending.suppression_reason(case.respondent),
+        "preview": form.cleaned_data if form.is_bound and form.is_valid() else None,
+        "notifications": case.notifications.order_by("-queued_at"),
+    }
+    template = "outreach/compose.html#composer" if request.htmx else "outreach/compose.html"
+    return render(request, template, context, status=status)
+
+
+def _outbox_visible(user):
+    if not (user.is_superuser or teams_user_manages(user).exists()):
+        raise PermissionDenied
+    return Notification.objects.filter(case__in=visible_cases(user)).select_related("case")
+
+
+def failed_notifications(request):
+    failed = _outbox_visible(request.user).filter(status=Notification.Status.FAILED).order_by("-queued_at")
+    return render(request, "outreach/failed.html", {"failed": failed[:200]})
+
+
+def retry_notification(request, pk):
+    notification = get_object_or_404(_outbox_visible(request.user), pk=pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    sending.retry(notification)
+    messages.success(request, _("The e-mail will be tried again."))
+    return redirect("outreach:failed")
+
+
+@login_not_required
+@never_cache
+@csrf_exempt  # mail clients post RFC 8058 one-click requests without cookies; the signed token is the proof
+def optout(request, token):
+    try:
+        respondent = respondent_for_token(token)
+    except BadOptOutLink as problem:
+        return render(request, "outreach/optout.html", {"problem": str(problem)}, status=400)
+    if request.method == "POST":
+        record_objection(respondent, how="one-click opt-out")
+        return render(request, "outreach/optout.html", {"done": True})
+    return render(request, "outreach/optout.html", {"token": token})
+
