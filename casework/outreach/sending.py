@@ -176,7 +176,7 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         html = render_to_string("outreach/email/closing.html", context)
     # Address() quotes and encodes the name; names cannot carry CR/LF past intake, and Django refuses
     # any header with a newline besides.
-    recipient = str(Address(display_name=respondent.name, addr_spec=respondent.email))
+    recipient = str(Address(display_name=_one_line(respondent.name), addr_spec=respondent.email))
     headers = {
         "Message-ID": notification.message_id,
         "List-Unsubscribe": f"<{link}>",
@@ -184,9 +184,14 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "Auto-Submitted": "auto-generated",
     }
     staff = notification.created_by
-    reply_to = [str(Address(display_name=staff.get_full_name(), addr_spec=staff.email))] if staff and staff.email else None
+    reply_to = [str(Address(display_name=_one_line(staff.get_full_name()), addr_spec=staff.email))] if staff and staff.email else None
     message = EmailMultiAlternatives(
         subject=notification.subject, body=text, to=[recipient], headers=headers, reply_to=reply_to
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _one_line(name: str) -> str:
+    """Names are checked at intake, but one edited since must still not break a header."""
+    return " ".join(name.split())
