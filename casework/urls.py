@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("casework.intake.urls")),
     path("", include("casework.outreach.urls")),
     path("privacy/", include("casework.privacy.urls")),
+    path("", include("casework.teams.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Switching language must work on the login page too.

@@ -30,6 +30,7 @@ SCOPED_URLS = {
     "insights:teams", "insights:dashboard", "privacy:home", "intake:import",
     "logout",  # ends only one's own session (tests/test_accounts.py)
     "outreach:failed",
+    "teams:preferences",  # one's own preferences only
 }
 
 

@@ -93,3 +93,28 @@ class EmailTemplate(models.Model):
         from .templating import check_placeholders
 
         check_placeholders(subject=self.subject, body=self.body)
+
+
+class StaffEmail(models.Model):
+    """A message to a member of staff, recorded once it is sent so that it is never sent twice: an
+    assignment (the Event it reports) or a day's overdue digest."""
+
+    class Kind(models.TextChoices):
+        ASSIGNMENT = "assignment", _("New assignment")
+        DIGEST = "digest", _("Overdue digest")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    event = models.OneToOneField("cases.Event", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    day = models.DateField(_("day"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff e-mail")
+        verbose_name_plural = _("staff e-mails")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], condition=models.Q(kind="digest"), name="staff_digest_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {self.user}"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .membership import add_member, remove_member
-from .models import Membership, Team
+from .models import Membership, StaffPreference, Team
 
 
 class MembershipInline(admin.TabularInline):
@@ -41,3 +41,10 @@ class MembershipAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         # Join people to teams on the team's page, where grants are kept in step.
         return False
+
+
+@admin.register(StaffPreference)
+class StaffPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "email_on_assignment", "overdue_digest"]
+    search_fields = ["user__username", "user__email"]
+    autocomplete_fields = ["user"]

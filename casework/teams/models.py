@@ -89,3 +89,18 @@ class TeamUserObjectPermission(UserObjectPermissionBase):
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("team permission")
         verbose_name_plural = _("team permissions")
+
+
+class StaffPreference(models.Model):
+    """What e-mail a member of staff wants from Casework."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference")
+    email_on_assignment = models.BooleanField(_("e-mail me when a case is assigned to me"), default=True)
+    overdue_digest = models.BooleanField(_("daily digest of overdue cases (managers)"), default=True)
+
+    class Meta:
+        verbose_name = _("staff preference")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self):
+        return str(self.user)
