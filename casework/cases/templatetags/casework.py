@@ -4,8 +4,8 @@ from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.timesince import timeuntil, timesince
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from casework.cases.lifecycle import CloseReason, Priority, Status
 from casework.feedback.metrics import TONE, band_for
@@ -34,9 +34,9 @@ def due(moment, done=None):
     exact = date_format(timezone.localtime(moment), "DATETIME_FORMAT")
     now = timezone.now()
     if moment < now:
-        words = _("overdue %(time)s") % {"time": timesince(moment, now, depth=1)}
+        words = _("overdue %(time)s") % {"time": duration(now - moment)}
         return format_html('<time class="due overdue" datetime="{}" title="{}">{}</time>', moment.isoformat(), exact, words)
-    words = _("due in %(time)s") % {"time": timeuntil(moment, now, depth=1)}
+    words = _("due in %(time)s") % {"time": duration(moment - now)}
     return format_html('<time class="due" datetime="{}" title="{}">{}</time>', moment.isoformat(), exact, words)
 
 
@@ -72,3 +72,27 @@ def sort_link(context, key, label):
     query.pop("page", None)
     arrow = " ↑" if current == key else " ↓" if current == f"-{key}" else ""
     return format_html('<a href="?{}" class="sort-link">{}{}</a>', query.urlencode(), label, arrow)
+
+
+def duration(delta) -> str:
+    """The largest whole unit of a time span ("3 hours", "2 days"). Casework's own words, because
+    Django's Latvian plural forms for these are wrong ("2 diena")."""
+    minutes = int(delta.total_seconds() // 60)
+    units = [
+        (60 * 24 * 365, lambda n: ngettext("%(count)d year", "%(count)d years", n)),
+        (60 * 24 * 30, lambda n: ngettext("%(count)d month", "%(count)d months", n)),
+        (60 * 24 * 7, lambda n: ngettext("%(count)d week", "%(count)d weeks", n)),
+        (60 * 24, lambda n: ngettext("%(count)d day", "%(count)d days", n)),
+        (60, lambda n: ngettext("%(count)d hour", "%(count)d hours", n)),
+        (1, lambda n: ngettext("%(count)d minute", "%(count)d minutes", n)),
+    ]
+    for size, words in units:
+        if minutes >= size:
+            return words(minutes // size) % {"count": minutes // size}
+    return ngettext("%(count)d minute", "%(count)d minutes", 0) % {"count": 0}
+
+
+@register.filter
+def age(moment):
+    """How long ago, in the same words as due times."""
+    return duration(timezone.now() - moment) if moment else ""
