@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from casework.cases.access import teams_user_manages
+from casework.cases.access import teams_user_manages, visible_cases
 from casework.cases.models import Notice
 from casework.teams.roles import is_privacy_officer
 
@@ -23,7 +23,7 @@ def _navigation(request):
     if is_privacy_officer(user):
         items.append(("privacy:home", _("Privacy")))
     nav = [{"url": reverse(name), "label": label, "name": name} for name, label in items]
-    unread = Notice.objects.filter(user=user, read_at__isnull=True).count()
+    unread = Notice.objects.filter(user=user, read_at__isnull=True, case__in=visible_cases(user)).count()
     if unread:
         nav.append({"url": reverse("cases:notices"), "label": _("Notices (%(count)d)") % {"count": unread}, "name": "cases:notices"})
     if user.is_staff:

@@ -67,7 +67,8 @@ def _action(action, value, cases):
     if action == ASSIGN:
         person = None
         if value:
-            person = get_user_model().objects.filter(pk=value if value.isdigit() else None, is_active=True).first()
+            valid = value.isascii() and value.isdecimal() and len(value) < 10
+            person = get_user_model().objects.filter(pk=int(value) if valid else None, is_active=True).first()
             if person is None:
                 raise BulkRefused(_("Choose a person to assign to."))
         return lambda case, user: workflow.assign_case(case=case, assignee=person, actor=user)

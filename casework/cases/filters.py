@@ -1,7 +1,10 @@
 """Filters for case lists (django-filter). A value that is not allowed is a form error, which the
 views answer with 400 and the reason, never a crash."""
 
+from datetime import date
+
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -31,6 +34,20 @@ def _band_condition(band: str) -> Q:
     return condition
 
 
+class OpenedBetweenField(django_filters.fields.DateRangeField):
+    """Dates far from today are typing mistakes, and year 1 overflows when converted between zones."""
+
+    def compress(self, data_list):
+        for part in data_list or ():
+            if part and not date(2000, 1, 1) <= part <= date(2999, 12, 31):
+                raise forms.ValidationError(_("Choose dates from the year 2000 on."))
+        return super().compress(data_list)
+
+
+class OpenedBetweenFilter(django_filters.DateFromToRangeFilter):
+    field_class = OpenedBetweenField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     status = django_filters.ChoiceFilter(
@@ -44,8 +61,10 @@ class CaseFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact", max_length=100)
     country = django_filters.CharFilter(label=_("Country"), field_name="respondent__country", method="by_country", max_length=2)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
-    created = django_filters.DateFromToRangeFilter(
-        label=_("Opened between"), field_name="created_at", widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    created = OpenedBetweenFilter(
+        label=_("Opened between"),
+        field_name="created_at",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     sort = django_filters.OrderingFilter(label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS)
 

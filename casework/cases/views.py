@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import bulk
@@ -80,7 +81,7 @@ def bulk_action(request):
     except bulk.BulkRefused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(request, _("%(count)d cases changed.") % {"count": count})
+        messages.success(request, ngettext("%(count)d case changed.", "%(count)d cases changed.", count) % {"count": count})
     return redirect(_back_to_list(request))
 
 

@@ -42,7 +42,16 @@ def update_case(case: Case, expected_version: int | None, **fields) -> None:
 def _has_closing_notification(case: Case) -> bool:
     # Notifications belong to outreach, a layer above; the reverse relation avoids importing it.
     notifications = getattr(case, "notifications", None)
-    return notifications is not None and notifications.filter(status__in=["queued", "sent"]).exists()
+    if notifications is None:
+        return False
+    # Only an e-mail about this round counts: one sent before the case was reopened told of older work.
+    reopened = (
+        Event.objects.filter(case=case, kind=Event.Kind.STATUS, data__from=Status.CLOSED).order_by("-created_at").first()
+    )
+    current = notifications.filter(status__in=["queued", "sent"])
+    if reopened is not None:
+        current = current.filter(queued_at__gte=reopened.created_at)
+    return current.exists()
 
 
 @transaction.atomic
@@ -121,7 +130,8 @@ def log_contact(
     )
     contact.full_clean()
     fields = {}
-    reached = outcome in (Contact.Outcome.REACHED, Contact.Outcome.REPLIED)
+    # DESIGN.md: the first *outbound* contact that reached the respondent stops the clock.
+    reached = direction == Contact.Direction.OUTBOUND and outcome in (Contact.Outcome.REACHED, Contact.Outcome.REPLIED)
     if reached and (case.first_contacted_at is None or contacted_at < case.first_contacted_at):
         # The first contact that reached the respondent stops the first-contact clock.
         fields["first_contacted_at"] = contacted_at
@@ -157,6 +167,8 @@ def record_action(
 
 def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Case:
     """Take a case of one's own team: the quickest way from the queue to work."""
+    if case.status == Status.CLOSED:
+        raise WorkflowError(_("This case is closed."))
     if case.assignee_id == actor.pk:
         raise WorkflowError(_("This case is already yours."))
     if not works_team(actor, case.team):

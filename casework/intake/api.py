@@ -51,6 +51,9 @@ def post_responses(request):
         payload = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return _error(400, f"The body is not valid UTF-8 JSON: {error}.")
+    except (RecursionError, ValueError):
+        # Nesting thousands deep, or a number too long to read: no survey tool sends that.
+        return _error(400, "The body is not valid JSON of a reasonable shape (too deeply nested or a number too long).")
     items, problem = _items(payload)
     if problem:
         return _error(400, problem)

@@ -3,6 +3,7 @@ imports in bounded memory, through the same `ingest` as the API (so re-importing
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -137,7 +138,7 @@ def row_to_item(header: list[str], values: list[str]) -> dict:
     row = dict(zip(header, values))
     item = {name: row[name] for name in ITEM_COLUMNS if row.get(name, "") != ""}
     score = item.get("score")
-    if isinstance(score, str) and score.strip().lstrip("-").isdigit() and score.strip().isascii():
+    if isinstance(score, str) and re.fullmatch(r"-?[0-9]{1,6}", score.strip()):
         item["score"] = int(score)
     person = {name.removeprefix("respondent_"): row[name] for name in RESPONDENT_COLUMNS if row.get(name, "") != ""}
     if person:

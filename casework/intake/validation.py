@@ -21,7 +21,9 @@ ITEM_FIELDS = {"id", "metric", "score", "comment", "answered_at", "channel", "pr
 RESPONDENT_FIELDS = {"id", "email", "name", "company", "country"}
 CHANNELS = set(Response.Channel.values)
 # Single-line text: no control characters at all (CR/LF would let a name inject e-mail headers).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Before this, an answer is a data error (and years near 1 overflow when converted between zones).
+EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _url_validator = URLValidator(schemes=["http", "https"])
 
@@ -85,7 +87,9 @@ def _line(raw, name, errors, *, required=False, max_length=200, label=None):
         errors.add(label, _("Must be a string."))
         return ""
     value = value.strip()
-    if _CONTROL.search(value):
+    if not _encodable(value):
+        errors.add(label, _("Must be valid Unicode text."))
+    elif _CONTROL.search(value):
         errors.add(label, _("Must be one line without control characters (no line breaks, tabs or NUL)."))
     elif len(value) > max_length:
         errors.add(label, _("At most %(max)d characters.") % {"max": max_length})
@@ -101,7 +105,9 @@ def _text(raw, name, errors):
     if not isinstance(value, str):
         errors.add(name, _("Must be a string."))
         return ""
-    if "\x00" in value:
+    if not _encodable(value):
+        errors.add(name, _("Must be valid Unicode text."))
+    elif "\x00" in value:
         errors.add(name, _("Must not contain NUL characters."))
     limit = settings.CASEWORK_COMMENT_MAX_LENGTH
     if len(value) > limit:
@@ -158,6 +164,13 @@ def _moment(raw, name, errors, now):
     if moment.tzinfo is None or moment.utcoffset() is None:
         errors.add(name, _("Must include a time zone, e.g. Z or +02:00."))
         return None
+    try:
+        too_early = moment < EARLIEST
+    except OverflowError:
+        too_early = True
+    if too_early:
+        errors.add(name, _("Must be in the year 2000 or later."))
+        return None
     if moment > now + datetime.timedelta(seconds=settings.CASEWORK_CLOCK_SKEW_SECONDS):
         errors.add(name, _("Must not be in the future."))
         return None
@@ -210,3 +223,12 @@ def _identity(raw, locale, errors) -> Identity:
         country=country,
         locale=locale,
     )
+
+
+def _encodable(value: str) -> bool:
+    """JSON can carry lone surrogates ("\\ud800") that no database or e-mail can store."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

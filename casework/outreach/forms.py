@@ -9,6 +9,8 @@ class ComposeForm(forms.Form):
     locale = forms.ChoiceField(label=_("Language"), choices=[])
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 12}))
+    # The case as the writer saw it: a change meanwhile (say, to the action summary) is not overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, **kwargs):
         from django.conf import settings
@@ -17,7 +19,9 @@ class ComposeForm(forms.Form):
         self.fields["locale"].choices = settings.LANGUAGES
 
     def clean_subject(self):
+        from .sending import is_one_line
+
         subject = self.cleaned_data["subject"].strip()
-        if "\n" in subject or "\r" in subject:
+        if not is_one_line(subject):
             raise forms.ValidationError(_("The subject must be one line."))
         return subject

@@ -3,6 +3,7 @@ change and hands it to a worker only after commit, so a rollback sends nothing. 
 row first, so a second worker never sends the same message, and retries with backoff until it gives up."""
 
 import datetime
+import logging
 import smtplib
 from email.headerregistry import Address
 from email.utils import make_msgid
@@ -23,6 +24,7 @@ from .models import Notification
 from .optout import optout_url
 
 LEASE = datetime.timedelta(minutes=5)
+logger = logging.getLogger(__name__)
 # Each step of the walk from any open status to closed once the closing e-mail is on its way.
 TOWARDS_CLOSED = {
     Status.NEW: Status.IN_PROGRESS,
@@ -52,14 +54,18 @@ def suppression_reason(respondent) -> str:
 
 
 @transaction.atomic
-def queue_closing_notification(*, case: Case, actor, subject: str, body: str, locale: str) -> Notification:
+def queue_closing_notification(
+    *, case: Case, actor, subject: str, body: str, locale: str, expected_version: int | None = None
+) -> Notification:
     subject, body = subject.strip(), body.strip()
-    if not subject or "\n" in subject or "\r" in subject or len(subject) > 200:
+    if not subject or not is_one_line(subject) or len(subject) > 200:
         raise ComposeError(_("The subject must be one line of at most 200 characters."))
     if not body:
         raise ComposeError(_("Write the message."))
     if case.status == Status.CLOSED:
         raise ComposeError(_("This case is closed already."))
+    if expected_version is not None and expected_version != case.version:
+        raise workflow.CaseChanged(_("This case was changed by someone else. Reload it and try again."))
     now = timezone.now()
     reason = suppression_reason(case.respondent)
     notification = Notification.objects.create(
@@ -121,9 +127,16 @@ def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> st
     if reason:
         return _finish(notification, Notification.Status.SUPPRESSED, suppressed_reason=reason)
     try:
-        build_message(notification).send()
+        message = build_message(notification)
+    except (ValueError, UnicodeError) as error:
+        # Nothing a retry can mend (an address or header the mail library refuses): fail visibly.
+        return _finish(notification, Notification.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:1000])
+    try:
+        message.send()
     except (smtplib.SMTPException, OSError) as error:
         return _failed_attempt(notification, error, now)
+    except (ValueError, UnicodeError) as error:
+        return _finish(notification, Notification.Status.FAILED, last_error=f"{type(error).__name__}: {error}"[:1000])
     return _finish(notification, Notification.Status.SENT, sent_at=timezone.now(), last_error="")
 
 
@@ -153,7 +166,12 @@ def send_due(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[
     due = Notification.objects.filter(status=Notification.Status.QUEUED, next_attempt_at__lte=now).order_by("next_attempt_at")
     outcome: dict[str, int] = {}
     for notification_id in list(due.values_list("pk", flat=True)[:limit]):
-        result = deliver(notification_id, now=now)
+        try:
+            result = deliver(notification_id, now=now)
+        except Exception:
+            # One broken row must not hold up everyone else's e-mail; the log has the details.
+            logger.exception("Delivering notification %s failed", notification_id)
+            result = "error"
         outcome[result] = outcome.get(result, 0) + 1
     return outcome
 
@@ -195,3 +213,8 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
 def _one_line(name: str) -> str:
     """Names are checked at intake, but one edited since must still not break a header."""
     return " ".join(name.split())
+
+
+def is_one_line(text: str) -> bool:
+    """No line break of any kind (str.splitlines knows \\v, \\f, \\x85, \\u2028 …) and no control character."""
+    return len(text.splitlines()) <= 1 and not any(ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in text)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
+from casework.cases import workflow
 from casework.cases.access import get_case_or_404, teams_user_manages, visible_cases
 
 from . import sending
@@ -27,8 +28,9 @@ def _initial(case, user, template=None):
     template = template or templates.filter(locale=locale).first() or templates.first()
     values = values_for(case, user)
     if template is None:
-        return {"locale": locale}
+        return {"locale": locale, "version": case.version}
     return {
+        "version": case.version,
         "template": template.pk,
         "locale": template.locale,
         "subject": fill(template.subject, values),
@@ -43,18 +45,30 @@ def compose(request, reference):
         form = ComposeForm(request.POST)
         action = request.POST.get("action", "preview")
         if action == "load":
-            template = form.fields["template"].queryset.filter(pk=request.POST.get("template") or None).first()
+            chosen = request.POST.get("template", "")
+            pk = int(chosen) if chosen.isascii() and chosen.isdecimal() and len(chosen) < 10 else None
+            template = form.fields["template"].queryset.filter(pk=pk).first()
             form = ComposeForm(initial=_initial(case, request.user, template))
         elif form.is_valid() and action == "send":
             try:
-                sending.queue_closing_notification(
+                notification = sending.queue_closing_notification(
                     case=case, actor=request.user, subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"], locale=form.cleaned_data["locale"],
+                    expected_version=form.cleaned_data["version"],
                 )
-            except sending.ComposeError as error:
+            except workflow.CaseChanged as error:
+                notice, status = str(error), 409
+            except (sending.ComposeError, workflow.WorkflowError) as error:
                 notice, status = str(error), 422
             else:
-                messages.success(request, _("The closing e-mail is on its way."))
+                if notification.status == notification.Status.SUPPRESSED:
+                    messages.warning(
+                        request,
+                        _("Nothing was sent: %(reason)s The case stays open; close it with a reason.")
+                        % {"reason": notification.suppressed_reason},
+                    )
+                else:
+                    messages.success(request, _("The closing e-mail is on its way."))
                 if request.htmx:
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = case.get_absolute_url()
