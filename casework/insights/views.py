@@ -10,6 +10,7 @@ from django.utils import timezone
 from casework.cases.access import teams_user_manages, visible_cases
 from casework.cases.lifecycle import Status
 from casework.feedback.models import Response
+from casework.intake.models import Route
 from casework.teams.models import Membership
 
 from .figures import metric_scores
@@ -49,8 +50,12 @@ def team_overview(request):
 def dashboard(request):
     teams = _managed_teams_or_403(request.user)
     since = timezone.now() - datetime.timedelta(days=90)
-    products = visible_cases(request.user).filter(team__in=teams).values("product")
-    responses = Response.objects.filter(answered_at__gte=since, product__in=products)
+    # The teams' share of all answers: products routed to them (country-specific routes included),
+    # plus any answer that joined one of their cases.
+    products = Route.objects.filter(team__in=teams).values("product")
+    responses = Response.objects.filter(
+        Q(product__in=products) | Q(case_link__case__team__in=teams), answered_at__gte=since
+    ).distinct()
     status_counts = dict(
         visible_cases(request.user).filter(team__in=teams).values_list("status").annotate(n=Count("pk")).order_by()
     )
