@@ -50,6 +50,7 @@ def seed_responses(count: int, *, rng: random.Random | None = None, now=None) ->
     members = _members_by_team()
     run = secrets.token_hex(3)
     respondents = _seed_respondents(max(1, count // 3), run, rng, now)
+    countries = {respondent.pk: respondent.country for respondent in respondents}
     opened, open_by_key = 0, {}
     for start in range(0, count, BATCH):
         with transaction.atomic():
@@ -58,7 +59,7 @@ def seed_responses(count: int, *, rng: random.Random | None = None, now=None) ->
                 for i in range(min(BATCH, count - start))
             ]
             Response.objects.bulk_create(batch)
-            opened += _open_cases(batch, rules, routes, members, open_by_key, rng, now)
+            opened += _open_cases(batch, countries, rules, routes, members, open_by_key, rng, now)
     return {"responses": count, "cases": opened, "respondents": len(respondents)}
 
 
@@ -94,9 +95,9 @@ def _make_response(source, external_id, respondent, products, rng, now) -> Respo
     tone = "bad" if score <= low + (high - low) * 0.5 else "good" if score >= high - 1 else "middle"
     answered_at = now - datetime.timedelta(minutes=rng.randint(1, 60 * 24 * 365))
     return Response(
-        source=source,
+        source_id=source.pk,
         external_id=external_id,
-        respondent=respondent,
+        respondent_id=respondent.pk,
         metric=metric,
         score=score,
         comment=rng.choice(COMMENTS[tone]),
@@ -108,19 +109,20 @@ def _make_response(source, external_id, respondent, products, rng, now) -> Respo
     )
 
 
-def _open_cases(responses, rules, routes, members, open_by_key, rng, now) -> int:
+def _open_cases(responses, countries, rules, routes, members, open_by_key, rng, now) -> int:
     """Open a case per matching response; a later match of the same respondent and product joins the
     open case instead, as intake does."""
     planned, links = [], []
     for response in sorted(responses, key=lambda r: r.answered_at):
-        rule = first_matching_rule(response, rules, country=response.respondent.country)
+        country = countries[response.respondent_id]
+        rule = first_matching_rule(response, rules, country=country)
         if rule is None:
             continue
         key = (response.respondent_id, response.product)
         if key in open_by_key:
             links.append((open_by_key[key], response))
             continue
-        team = team_for(rule, response, country=response.respondent.country, routes=routes)
+        team = team_for(rule, response, country=country, routes=routes)
         if team is None:
             continue
         case = _make_case(response, rule, team, members, rng, now)
@@ -131,9 +133,9 @@ def _open_cases(responses, rules, routes, members, open_by_key, rng, now) -> int
     for case, number in zip(planned, reserve_case_numbers(len(planned)) if planned else []):
         case.number = number
     Case.objects.bulk_create(planned, batch_size=BATCH)
-    CaseResponse.objects.bulk_create([CaseResponse(case=case, response=r) for case, r in links], batch_size=BATCH)
+    CaseResponse.objects.bulk_create([CaseResponse(case_id=case.pk, response_id=r.pk) for case, r in links], batch_size=BATCH)
     Event.objects.bulk_create(
-        [Event(case=case, kind=Event.Kind.OPENED, created_at=case.created_at, data={}) for case in planned],
+        [Event(case_id=case.pk, kind=Event.Kind.OPENED, created_at=case.created_at, data={}) for case in planned],
         batch_size=BATCH,
     )
     return len(planned)
@@ -147,10 +149,10 @@ def _make_case(response, rule, team, members, rng, now) -> Case:
     case = Case(
         status=status,
         priority=rule.priority,
-        team=team,
-        assignee=assignee,
-        respondent=response.respondent,
-        response=response,
+        team_id=team.pk,
+        assignee_id=assignee.pk if assignee else None,
+        respondent_id=response.respondent_id,
+        response_id=response.pk,
         product=response.product,
         metric=response.metric,
         score=response.score,
