@@ -1,5 +1,5 @@
-"""Escalating overdue cases: run by `manage.py escalate` (every few minutes, from cron or a systemd
-timer) or the `escalate_overdue_cases` task."""
+"""Escalating overdue cases: run by `manage.py escalate` every few minutes, from cron or a systemd
+timer (django.tasks has no scheduler of its own)."""
 
 from django.db import transaction
 from django.utils import timezone

@@ -36,8 +36,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
 }
 
-OPEN_STATUSES = frozenset(set(Status) - {Status.CLOSED})
-
 # Reasons a person may pick when closing without a closing-the-loop message.
 REASONS_WITHOUT_NOTIFICATION = frozenset(set(CloseReason) - {CloseReason.NOTIFIED})
 

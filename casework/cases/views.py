@@ -55,11 +55,12 @@ def _list(request, cases, extra):
 
 
 def _bulk_context(request):
-    teams = teams_user_works(request.user)
+    if not teams_user_manages(request.user).exists():
+        return {"may_bulk_edit": False}
     return {
         "bulk_statuses": Status.choices,
-        "bulk_people": _people(teams),
-        "may_bulk_edit": teams_user_manages(request.user).exists(),
+        "bulk_people": _people(teams_user_works(request.user)),
+        "may_bulk_edit": True,
     }
 
 
