@@ -47,7 +47,7 @@ $(VENV)/.test-installed: $(VENV)/.app-installed
 messages: $(MO_FILES)
 
 makemessages: $(VENV)/.app-installed
-	DEBUG=true $(PY) manage.py makemessages --locale lv --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --no-obsolete
+	DEBUG=true $(PY) manage.py makemessages --locale lv --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'benchmarks/*' --no-obsolete --no-location --no-wrap
 
 chromium:
 	@command -v chromium >/dev/null || { echo "Installing Debian's chromium for the browser tests"; \
