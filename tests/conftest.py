@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from casework.cases import opening
-from casework.feedback.models import Respondent, Response, Source
+from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
 from casework.teams.membership import add_member
 from casework.teams.models import Membership, Team
 
@@ -78,9 +78,8 @@ def make_response(source):
     def make(*, metric="nps", score=3, comment="Too slow", product="Payroll", respondent=None, **extra):
         number = next(counter)
         if respondent is None:
-            respondent = Respondent.objects.create(
-                external_id=f"u-{number}", email=f"person{number}@example.com", name=f"Person {number}", country="LV"
-            )
+            respondent = Respondent.objects.create(email=f"person{number}@example.com", name=f"Person {number}", country="LV")
+            RespondentIdentity.objects.create(source=source, external_id=f"u-{number}", respondent=respondent)
         return Response.objects.create(
             source=source,
             external_id=f"r-{number}",

@@ -248,6 +248,7 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("Escalated")
     NOTIFICATION = "notification", _("Notification")
     PRIVACY = "privacy", _("Privacy action")
+    IDENTITY = "identity", _("Contact details disagree")
 
 
 class Event(models.Model):

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from casework.cases import opening, workflow
 from casework.cases.lifecycle import CloseReason, Status
-from casework.feedback.models import Respondent, Response, Source
+from casework.feedback.contact_details import email_key
+from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
 from casework.intake.duetimes import due_at
 from casework.intake.models import Route
 from casework.intake.rules import active_rules, first_matching_rule, team_for
@@ -88,13 +89,20 @@ def _load_teams(items, users) -> dict:
 
 def _load_response(item, sources, now) -> Response:
     person = item["respondent"]
-    respondent, _created = Respondent.objects.update_or_create(
-        external_id=person["id"],
-        defaults={key: person.get(key, "") for key in ("email", "name", "company", "country", "locale")},
-    )
+    source = sources[item["source"]]
+    identity = RespondentIdentity.objects.filter(source=source, external_id=person["id"]).select_related("respondent").first()
+    respondent = identity.respondent if identity else None
+    if respondent is None and person.get("email"):
+        respondent = Respondent.objects.filter(email_key=email_key(person["email"])).first()
+    respondent = respondent or Respondent()
+    for key in ("email", "name", "company", "country", "locale"):
+        setattr(respondent, key, person.get(key, ""))
+    respondent.save()
+    if identity is None:
+        RespondentIdentity.objects.create(source=source, external_id=person["id"], respondent=respondent)
     answered_at = now - datetime.timedelta(days=item["days_ago"])
     return Response.objects.create(
-        source=sources[item["source"]],
+        source=source,
         external_id=item["id"],
         respondent=respondent,
         metric=item["metric"],

@@ -13,7 +13,7 @@ from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.numbering import reserve_case_numbers
 from casework.feedback.metrics import SCORE_RANGES
-from casework.feedback.models import Respondent, Response, Source
+from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
 from casework.intake.duetimes import due_at
 from casework.intake.models import Route
 from casework.intake.rules import active_rules, first_matching_rule, team_for
@@ -49,7 +49,7 @@ def seed_responses(count: int, *, rng: random.Random | None = None, now=None) ->
     rules = active_rules()
     members = _members_by_team()
     run = secrets.token_hex(3)
-    respondents = _seed_respondents(max(1, count // 3), run, rng, now)
+    respondents = _seed_respondents(source, max(1, count // 3), run, rng, now)
     countries = {respondent.pk: respondent.country for respondent in respondents}
     opened, open_by_key = 0, {}
     for start in range(0, count, BATCH):
@@ -70,14 +70,14 @@ def _members_by_team() -> dict:
     return {team: cycle(users) for team, users in members.items()}
 
 
-def _seed_respondents(count, run, rng, now) -> list[Respondent]:
+def _seed_respondents(source, count, run, rng, now) -> list[Respondent]:
     people = []
     for i in range(count):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         people.append(
             Respondent(
-                external_id=f"seed-{run}-u{i}",
                 email=f"{run}.{i}@seed.example",
+                email_key=f"{run}.{i}@seed.example",
                 name=f"{first} {last}",
                 company=f"{last} SIA",
                 country=rng.choice(COUNTRIES),
@@ -85,7 +85,12 @@ def _seed_respondents(count, run, rng, now) -> list[Respondent]:
                 created_at=now,
             )
         )
-    return Respondent.objects.bulk_create(people, batch_size=BATCH)
+    people = Respondent.objects.bulk_create(people, batch_size=BATCH)
+    RespondentIdentity.objects.bulk_create(
+        [RespondentIdentity(source=source, external_id=f"seed-{run}-u{i}", respondent=person, created_at=now) for i, person in enumerate(people)],
+        batch_size=BATCH,
+    )
+    return people
 
 
 def _make_response(source, external_id, respondent, products, rng, now) -> Response:

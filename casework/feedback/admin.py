@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Respondent, Response, Source
+from .models import ApiToken, Respondent, RespondentIdentity, Response, Source
 from .tokens import create_api_token, revoke_api_token
 
 
@@ -53,11 +53,23 @@ class ApiTokenAdmin(admin.ModelAdmin):
             revoke_api_token(token=token)
 
 
+class RespondentIdentityInline(admin.TabularInline):
+    model = RespondentIdentity
+    extra = 0
+    fields = ["source", "external_id", "created_at"]
+    readonly_fields = ["source", "external_id", "created_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # user ids arrive with responses
+
+
 @admin.register(Respondent)
 class RespondentAdmin(admin.ModelAdmin):
     list_display = ["name", "email", "company", "country", "locale", "objected_at", "restricted_at", "erased_at"]
     list_filter = ["country", "locale"]
-    search_fields = ["name", "email", "external_id", "company"]
+    search_fields = ["name", "email", "identities__external_id", "company"]
+    inlines = [RespondentIdentityInline]
     readonly_fields = ["created_at", "updated_at", "objected_at", "restricted_at", "erased_at"]
 
 

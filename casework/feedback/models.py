@@ -1,10 +1,10 @@
 """What came in: sources, the people who answered, and their answers."""
 
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .contact_details import email_key, validate_person_name
 from .metrics import SCORE_RANGES, Band, Metric, band_for
 
 
@@ -46,10 +46,14 @@ class ApiToken(models.Model):
 
 
 class Respondent(models.Model):
-    external_id = models.CharField(_("user id at the source"), max_length=200, blank=True)
+    """A person who answered. The survey tools' own user ids for them are RespondentIdentity rows:
+    a user id means something only inside the source that sent it."""
+
     email = models.EmailField(_("e-mail"), max_length=254, blank=True)
-    name = models.CharField(_("name"), max_length=200, blank=True)
-    company = models.CharField(_("company"), max_length=200, blank=True)
+    # `email` as compared: case-folded, internationalised domain in its ASCII form (contact_details.py).
+    email_key = models.CharField(_("e-mail as compared"), max_length=254, blank=True, editable=False)
+    name = models.CharField(_("name"), max_length=200, blank=True, validators=[validate_person_name])
+    company = models.CharField(_("company"), max_length=200, blank=True, validators=[validate_person_name])
     country = models.CharField(_("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2"))
     locale = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
@@ -67,13 +71,8 @@ class Respondent(models.Model):
         verbose_name_plural = _("respondents")
         permissions = [("handle_privacy_requests", _("Can handle respondents' privacy requests"))]
         constraints = [
-            # E-mail addresses identify a person whatever their letter case.
-            models.UniqueConstraint(
-                Lower("email"), condition=~models.Q(email=""), name="respondent_email_unique_ci"
-            ),
-            models.UniqueConstraint(
-                fields=["external_id"], condition=~models.Q(external_id=""), name="respondent_external_id_unique"
-            ),
+            # One person per address, however its letters or its domain are spelled.
+            models.UniqueConstraint(fields=["email_key"], condition=~models.Q(email_key=""), name="respondent_email_key_unique"),
             models.CheckConstraint(
                 condition=models.Q(country="") | models.Q(country__regex=r"^[A-Z]{2}$"),
                 name="respondent_country_iso",
@@ -81,7 +80,44 @@ class Respondent(models.Model):
         ]
 
     def __str__(self):
-        return self.name or self.email or self.external_id or _("Respondent #%(pk)s") % {"pk": self.pk}
+        return self.name or self.email or _("Respondent #%(pk)s") % {"pk": self.pk}
+
+    def save(self, *args, **kwargs):
+        # The compared form is derived from the address and must never drift from it, whichever code
+        # path saves the row (the bulk paths in respondents.py set it the same way).
+        self.email_key = email_key(self.email)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "email" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "email_key"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Objected, restricted or erased: nothing personal may be stored or sent any more."""
+        return bool(self.objected_at or self.restricted_at or self.erased_at)
+
+
+class RespondentIdentity(models.Model):
+    """A survey tool's user id for a person. Two tools may both have a "u-1001" for different people,
+    so the id identifies someone only together with its source."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="identities", verbose_name=_("source"))
+    external_id = models.CharField(_("user id at the source"), max_length=200)
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="identities", verbose_name=_("respondent")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["source", "external_id"]
+        verbose_name = _("user id at a source")
+        verbose_name_plural = _("user ids at sources")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "external_id"], name="identity_once_per_source"),
+        ]
+
+    def __str__(self):
+        return f"{self.source} · {self.external_id}"
 
 
 class Response(models.Model):

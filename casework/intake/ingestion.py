@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.cases import opening
-from casework.cases.models import Case, CaseResponse
+from casework.cases.models import Case, CaseResponse, Event
+from casework.cases.workflow import record_event
 from casework.feedback.models import Response, Source
 from casework.feedback.respondents import match_respondent, match_respondents
 
@@ -104,7 +105,7 @@ def _ingest_batch(valid: list[tuple[int, Item]], results: list, context: _Contex
             if item.external_id in stored:
                 results[index] = Result(item.external_id, DUPLICATE, case=cases_of.get(stored[item.external_id].pk))
         fresh = [(index, item) for index, item in fresh if item.external_id not in stored]
-    matches = match_respondents([(item.identity, item.answered_at) for _index, item in fresh])
+    matches = match_respondents(context.source, [(item.identity, item.answered_at) for _index, item in fresh])
     responses = [_response(item, match, context) for (_index, item), match in zip(fresh, matches)]
     Response.objects.bulk_create(responses)
     routed = _route_batch(
@@ -112,6 +113,8 @@ def _ingest_batch(valid: list[tuple[int, Item]], results: list, context: _Contex
         context,
     )
     for (index, item), response, match in zip(fresh, responses, matches):
+        if match.conflicts:
+            report_conflicts(response, item.identity, match, routed.get(response.pk), context)
         if not match.may_store_personal_data:
             results[index] = Result(item.external_id, CREATED, warnings=[_no_personal_data_warning()])
         else:
@@ -206,6 +209,23 @@ def _assign(plans: list) -> None:
             plan.assignee = person
 
 
+def report_conflicts(response: Response, identity, match, case: Case | None, context: _Context) -> None:
+    """An answer whose e-mail disagrees with the person on record changes nothing; staff see it on the
+    case this answer opened or joined (else the person's open cases) and decide."""
+    cases = [case] if case is not None else list(Case.objects.open().filter(respondent=match.respondent))
+    for target in cases:
+        record_event(
+            case=target,
+            kind=Event.Kind.IDENTITY,
+            when=context.now,
+            response=response.pk,
+            source=context.source.name,
+            fields=list(match.conflicts),
+            # What the tool sent, so staff can tell a new address from a mix-up; erased with the person.
+            received={name: getattr(identity, name) for name in match.conflicts},
+        )
+
+
 # The one-by-one path, for a batch that met a concurrent writer.
 
 
@@ -233,12 +253,14 @@ def _duplicate(item: Item, original: Response) -> Result:
 
 
 def _store(item: Item, context: _Context) -> Result:
-    match = match_respondent(item.identity, answered_at=item.answered_at)
+    match = match_respondent(context.source, item.identity, answered_at=item.answered_at)
     response = _response(item, match, context)
     response.save()
     if not match.may_store_personal_data:
         return Result(item.external_id, CREATED, warnings=[_no_personal_data_warning()])
     case = _route_one(response, item.identity.country, context)
+    if match.conflicts:
+        report_conflicts(response, item.identity, match, case, context)
     return Result(item.external_id, CREATED, case=case.reference if case else None)
 
 

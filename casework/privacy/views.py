@@ -18,9 +18,10 @@ def privacy_home(request):
     if query:
         respondents = (
             Respondent.objects.filter(
-                Q(email__iexact=query) | Q(name__icontains=query) | Q(external_id=query) | Q(company__icontains=query)
+                Q(email__iexact=query) | Q(name__icontains=query) | Q(identities__external_id=query) | Q(company__icontains=query)
             )
             .annotate(case_count=Count("cases", distinct=True), response_count=Count("responses", distinct=True))
+            .distinct()
             .order_by("name", "email")[:MAX_RESULTS]
         )
     return render(request, "privacy/privacy_home.html", {"query": query, "respondents": respondents})

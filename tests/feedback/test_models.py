@@ -6,7 +6,7 @@ import pytest
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
-from casework.feedback.models import Respondent, Response
+from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -60,19 +60,29 @@ def test_unknown_channel_is_refused(source):
         response_row(source, channel="fax").save()
 
 
-def test_respondent_email_is_unique_whatever_the_case():
+@pytest.mark.parametrize("other", ["anna@example.COM", "ANNA@Example.com "])
+def test_respondent_email_is_unique_whatever_the_case(other):
     Respondent.objects.create(email="Anna@Example.com")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Respondent.objects.create(email="anna@example.COM")
+        Respondent.objects.create(email=other)
     Respondent.objects.create(email="")
     Respondent.objects.create(email="")
     assert Respondent.objects.count() == 3
 
 
-def test_respondent_source_user_id_is_unique():
-    Respondent.objects.create(external_id="u-77")
+def test_an_internationalised_domain_is_one_address_however_it_is_spelled():
+    Respondent.objects.create(email="x@bücher.example")
     with pytest.raises(IntegrityError), transaction.atomic():
-        Respondent.objects.create(external_id="u-77")
+        Respondent.objects.create(email="x@xn--bcher-kva.example")
+
+
+def test_a_user_id_is_unique_within_its_source_only(source):
+    other_source = Source.objects.create(name="Another tool", slug="another")
+    alice, bob = Respondent.objects.create(email="alice@example.com"), Respondent.objects.create(email="bob@example.com")
+    RespondentIdentity.objects.create(source=source, external_id="u-77", respondent=alice)
+    RespondentIdentity.objects.create(source=other_source, external_id="u-77", respondent=bob)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RespondentIdentity.objects.create(source=source, external_id="u-77", respondent=bob)
 
 
 @pytest.mark.parametrize("country", ["lv", "LVA", "L1"])

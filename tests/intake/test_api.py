@@ -111,9 +111,9 @@ def test_a_respondent_who_objected_gets_no_case_and_no_new_personal_data(post, r
 
 def test_an_erased_person_is_recognised_without_keeping_their_address(post, routes):
     from casework.feedback.models import Suppression
-    from casework.feedback.respondents import fingerprint
+    from casework.feedback.respondents import email_fingerprint
 
-    Suppression.objects.create(digest=fingerprint("gone@example.com"))
+    Suppression.objects.create(digest=email_fingerprint("gone@example.com"))
     gone = item(1, score=0, respondent={"email": "Gone@Example.com", "name": "Gone Person"})
     [result] = post(gone).json()["results"]
     assert result["status"] == "created" and result["case"] is None and result["warnings"]
