@@ -7,20 +7,29 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from casework.teams.models import Team, TeamUserObjectPermission
+from casework.teams.models import Membership, Team, TeamUserObjectPermission
 
 from .models import Case, CaseUserObjectPermission
 
 
+def _grants(user, codename: str) -> QuerySet[TeamUserObjectPermission]:
+    """The user's guardian grants of `codename`, honoured only while the membership they were made for
+    still gives them: a grant cannot outlive its membership (foreign key), and a manager's grant stops
+    counting the moment the role says otherwise, however the role was changed."""
+    grants = TeamUserObjectPermission.objects.filter(user=user, permission__codename=codename)
+    if codename == "manage_cases":
+        grants = grants.filter(membership__role=Membership.Role.MANAGER)
+    return grants
+
+
 def teams_user_works(user) -> QuerySet[Team]:
-    """Teams whose cases the user works, read from the guardian grants on each request, so a
-    removal takes effect on the next page the person opens."""
+    """Teams whose cases the user works, read from the grants on each request, so a removal takes
+    effect on the next page the person opens."""
     if not (user.is_authenticated and user.is_active):
         return Team.objects.none()
     if user.is_superuser:
         return Team.objects.all()
-    granted = TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases")
-    return Team.objects.filter(pk__in=granted.values("content_object"))
+    return Team.objects.filter(pk__in=_grants(user, "work_cases").values("content_object"))
 
 
 def teams_user_manages(user) -> QuerySet[Team]:
@@ -28,8 +37,7 @@ def teams_user_manages(user) -> QuerySet[Team]:
         return Team.objects.none()
     if user.is_superuser:
         return Team.objects.all()
-    granted = TeamUserObjectPermission.objects.filter(user=user, permission__codename="manage_cases")
-    return Team.objects.filter(pk__in=granted.values("content_object"))
+    return Team.objects.filter(pk__in=_grants(user, "manage_cases").values("content_object"))
 
 
 def visible_cases(user) -> QuerySet[Case]:
@@ -39,11 +47,7 @@ def visible_cases(user) -> QuerySet[Case]:
         return Case.objects.all()
     # Read as two short lists first: the database then filters on plain column values, which keeps
     # the queue queries on their indexes.
-    teams = list(
-        TeamUserObjectPermission.objects.filter(user=user, permission__codename="work_cases").values_list(
-            "content_object_id", flat=True
-        )
-    )
+    teams = list(_grants(user, "work_cases").values_list("content_object_id", flat=True))
     shared = list(
         CaseUserObjectPermission.objects.filter(user=user, permission__codename="work_case").values_list(
             "content_object_id", flat=True

@@ -26,9 +26,7 @@ class TeamAdmin(admin.ModelAdmin):
         for obj in formset.deleted_objects:
             remove_member(team=form.instance, user=obj.user)
         for obj in formset.new_objects + [changed for changed, _fields in formset.changed_objects]:
-            membership = add_member(team=form.instance, user=obj.user, role=obj.role)
-            if membership.is_away != obj.is_away:
-                Membership.objects.filter(pk=membership.pk).update(is_away=obj.is_away)
+            add_member(team=form.instance, user=obj.user, role=obj.role, is_away=obj.is_away)
 
 
 @admin.register(Membership)
@@ -36,11 +34,16 @@ class MembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "team", "role", "is_away", "last_assigned_at"]
     list_filter = ["team", "role", "is_away"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "team__name"]
-    readonly_fields = ["team", "user", "role", "last_assigned_at"]
+    readonly_fields = ["team", "user", "last_assigned_at"]
+    fields = ["team", "user", "role", "is_away", "last_assigned_at"]
 
     def has_add_permission(self, request):
-        # Join people to teams on the team's page, where grants are kept in step.
+        # Join people to teams on the team's page.
         return False
+
+    def save_model(self, request, obj, form, change):
+        # A role change goes through the service, which gives the grants of the new role.
+        add_member(team=obj.team, user=obj.user, role=obj.role, is_away=obj.is_away)
 
 
 @admin.register(StaffPreference)

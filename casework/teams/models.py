@@ -82,9 +82,15 @@ class Membership(models.Model):
 
 
 class TeamUserObjectPermission(UserObjectPermissionBase):
-    """Team grants with a real foreign key, so that "cases of my teams" is one indexed join."""
+    """Team grants with a real foreign key, so that "cases of my teams" is one indexed join.
+
+    Every grant hangs from the membership it was made for: deleting the membership through Django (the
+    admin's list, a bulk delete, a team or user deleted) deletes its grants, and the foreign key makes
+    the database refuse any other deletion that would leave them behind. (Django's database-level
+    cascade cannot be used here: it must then be used along the whole chain of users and teams.)"""
 
     content_object = models.ForeignKey(Team, on_delete=models.CASCADE)
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="grants")
 
     class Meta(UserObjectPermissionBase.Meta):
         verbose_name = _("team permission")
