@@ -5,6 +5,7 @@ e-mail to files under `var/`. Production sets DEBUG off and must provide SECRET_
 for the full list of variables.
 """
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -85,6 +86,8 @@ INSTALLED_APPS = [
     "django_filters",
     "guardian",
     "django_tasks_db",
+    "axes",
+    "casework.accounts",
     "casework.teams",
     "casework.feedback",
     "casework.cases",
@@ -109,6 +112,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casework.middleware.PrivateCacheMiddleware",
+    "casework.middleware.RefusalLogMiddleware",
+    # Last, so that it turns a lockout noticed anywhere in the request into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "casework.urls"
@@ -151,6 +157,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -170,6 +178,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:mine"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# Sessions remember whose they are, so deactivating an account ends them all (accounts/sessions.py).
+SESSION_ENGINE = "casework.accounts.sessions"
+
+# Failed sign-ins (django-axes, accounts/throttle.py): strict per account, loose per client address
+# so that an office behind one address is not locked out by its own typos.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("CASEWORK_LOGIN_FAILURES_PER_ACCOUNT", 5)
+CASEWORK_LOGIN_FAILURES_PER_ADDRESS = env_int("CASEWORK_LOGIN_FAILURES_PER_ADDRESS", 100)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CASEWORK_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful sign-in; failures are what matter
+AXES_HANDLER = "casework.accounts.throttle.AccountAndAddressHandler"
+AXES_USERNAME_CALLABLE = "casework.accounts.throttle.username_for_throttling"
+AXES_LOCKOUT_CALLABLE = "casework.accounts.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "casework.accounts.clients.client_address"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: use the peer address).
+CASEWORK_TRUSTED_PROXIES = env_int("CASEWORK_TRUSTED_PROXIES", 0)
 
 # Languages: every UI string and e-mail exists in English and Latvian.
 LANGUAGE_CODE = "en"

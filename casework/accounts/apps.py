@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "casework.accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_save
+
+        from .sessions import end_sessions_of_deactivated
+
+        # Django's own User model: a signal is the one hook every code path that saves it passes.
+        pre_save.connect(end_sessions_of_deactivated, sender=get_user_model(), dispatch_uid="casework-end-sessions")
