@@ -63,3 +63,18 @@ def test_creating_a_token_in_the_admin_shows_it_once(client, admin_user, source)
     token = text.split("shown only once): ")[1].split("<")[0].strip()
     assert source_for_token(token) == source
     assert token not in client.get(reverse("admin:feedback_source_change", args=[source.pk])).content.decode()
+
+
+def test_the_admin_refuses_an_encoded_word_in_a_respondents_name(client, admin_user):
+    from casework.feedback.models import Respondent
+
+    person = Respondent.objects.create(name="Anna", email="anna@example.com")
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:feedback_respondent_change", args=[person.pk]),
+        {"name": "=?UTF-8?Q?Bob=0ABcc:_x@evil.example?=", "email": "anna@example.com", "company": "", "country": "", "locale": "",
+         "identities-TOTAL_FORMS": "0", "identities-INITIAL_FORMS": "0", "identities-MIN_NUM_FORMS": "0", "identities-MAX_NUM_FORMS": "1000"},
+    )
+    assert response.status_code == 200 and "not an e-mail encoded word" in response.text
+    person.refresh_from_db()
+    assert person.name == "Anna"

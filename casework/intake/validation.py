@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 
+from casework.feedback.contact_details import name_problem
 from casework.feedback.countries import ISO_3166_ALPHA_2
 from casework.feedback.metrics import SCORE_RANGES
 from casework.feedback.models import Response
@@ -218,11 +219,22 @@ def _identity(raw, locale, errors) -> Identity:
     return Identity(
         external_id=_line(raw, "id", errors, max_length=200, label="respondent.id"),
         email=email,
-        name=_line(raw, "name", errors, max_length=200, label="respondent.name"),
-        company=_line(raw, "company", errors, max_length=200, label="respondent.company"),
+        name=_name(raw, "name", errors),
+        company=_name(raw, "company", errors),
         country=country,
         locale=locale,
     )
+
+
+def _name(raw, name, errors) -> str:
+    """Names end up in e-mail headers: no encoded words a mail program would decode (issue 8)."""
+    label = f"respondent.{name}"
+    value = _line(raw, name, errors, max_length=200, label=label)
+    if value and label not in errors:
+        problem = name_problem(value)
+        if problem:
+            errors.add(label, problem)
+    return value
 
 
 def _encodable(value: str) -> bool:

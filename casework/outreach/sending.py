@@ -3,6 +3,7 @@ change and hands it to a worker only after commit, so a rollback sends nothing. 
 row first, so a second worker never sends the same message, and retries with backoff until it gives up."""
 
 import datetime
+import email.policy
 import logging
 import smtplib
 from email.headerregistry import Address
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from casework.cases import workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, Event
+from casework.feedback.contact_details import name_problem
 
 from .models import Notification
 from .optout import optout_url
@@ -203,16 +205,27 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
     }
     staff = notification.created_by
     reply_to = [str(Address(display_name=_one_line(staff.get_full_name()), addr_spec=staff.email))] if staff and staff.email else None
-    message = EmailMultiAlternatives(
+    message = RespondentEmail(
         subject=notification.subject, body=text, to=[recipient], headers=headers, reply_to=reply_to
     )
     message.attach_alternative(html, "text/html")
     return message
 
 
+class RespondentEmail(EmailMultiAlternatives):
+    """Mail clients find the one-click opt-out only as a literal `<https://…>` in List-Unsubscribe
+    (RFC 2369, RFC 8058). Python's default policy folds at 78 characters and turns a longer unbroken
+    URL into an RFC 2047 encoded word, which no client reads; RFC 5322 allows 998, so allow that."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def _one_line(name: str) -> str:
-    """Names are checked at intake, but one edited since must still not break a header."""
-    return " ".join(name.split())
+    """Names are checked at intake and in the admin, but a header is no place to find out otherwise:
+    a name that is still not plain text is left out, and the address alone is used."""
+    name = " ".join(name.split())
+    return "" if name_problem(name) else name
 
 
 def is_one_line(text: str) -> bool:

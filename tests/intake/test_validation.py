@@ -57,6 +57,9 @@ BAD_ITEMS = [
     ("country not ISO", {"respondent": {**PERSON, "country": "XX"}}, "respondent.country", "Must be an ISO 3166-1 alpha-2"),
     ("country alpha-3", {"respondent": {**PERSON, "country": "LVA"}}, "respondent.country", "At most 2 characters."),
     ("name too long", {"respondent": {**PERSON, "name": "n" * 201}}, "respondent.name", "At most 200 characters."),
+    ("name as an encoded word", {"respondent": {**PERSON, "name": "=?UTF-8?Q?Bob=0ABcc:_x@evil.example?="}}, "respondent.name", "Must be plain text, not an e-mail encoded word"),
+    ("name hiding an encoded word", {"respondent": {**PERSON, "name": "Bob =?utf-8?b?Qm9iDQpCY2M6IHhAZXZpbC5leGFtcGxl?="}}, "respondent.name", "Must be plain text, not an e-mail encoded word"),
+    ("company as an encoded word", {"respondent": {**PERSON, "company": "=?iso-8859-1?q?ACME=0D?="}}, "respondent.company", "Must be plain text, not an e-mail encoded word"),
 ]
 
 

@@ -145,3 +145,28 @@ def test_a_name_edited_to_carry_a_header_cannot_inject_one(smtp, resolved_case, 
     [envelope] = smtp.envelopes
     assert envelope.rcpt_tos == ["anna@example.com"]
     assert b"\r\nBcc:" not in envelope.original_content
+
+
+def test_the_opt_out_header_is_a_literal_url_on_the_wire(smtp, resolved_case, janis, settings, django_capture_on_commit_callbacks):
+    settings.CASEWORK_BASE_URL = "https://feedback-followup.casework.example.com"  # long links fold worst
+    queue(resolved_case, janis, django_capture_on_commit_callbacks)
+    [envelope] = smtp.envelopes
+    head = envelope.original_content.split(b"\r\n\r\n")[0]
+    [line] = [line for line in head.split(b"\r\n") if line.startswith(b"List-Unsubscribe:")]
+    assert line.startswith(b"List-Unsubscribe: <https://feedback-followup.casework.example.com/optout/")
+    assert line.endswith(b"/>") and b"=?" not in line and line.isascii()
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in head + b"\r\n"
+
+
+def test_a_name_that_slipped_past_intake_is_left_out_of_the_header(smtp, resolved_case, janis, django_capture_on_commit_callbacks):
+    from casework.feedback.models import Respondent
+
+    Respondent.objects.filter(pk=resolved_case.respondent_id).update(name="=?UTF-8?Q?Bob=0ABcc:_x@evil.example?=")
+    resolved_case.refresh_from_db()
+    notification = queue(resolved_case, janis, django_capture_on_commit_callbacks)
+    notification.refresh_from_db()
+    assert notification.status == "sent"
+    [envelope] = smtp.envelopes
+    assert envelope.rcpt_tos == ["anna@example.com"]
+    [message] = smtp.messages
+    assert message["To"].addresses[0].display_name == "" and message["Bcc"] is None
