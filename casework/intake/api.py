@@ -1,8 +1,6 @@
 """`POST /api/v1/responses` (DESIGN.md, "Ingestion API"). Machine-to-machine: a Source's bearer
 token, never a session, so no CSRF token is needed and a signed-in browser cannot post here."""
 
-import json
-
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_POST
 from casework.feedback.tokens import source_for_token
 
 from .ingestion import ingest
+from .jsonbody import BadJson, load_json
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -48,12 +47,9 @@ def post_responses(request):
     if len(body) > limit:
         return _error(413, f"The body is larger than {limit} bytes; send smaller batches.", limit=limit)
     try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return _error(400, f"The body is not valid UTF-8 JSON: {error}.")
-    except (RecursionError, ValueError):
-        # Nesting thousands deep, or a number too long to read: no survey tool sends that.
-        return _error(400, "The body is not valid JSON of a reasonable shape (too deeply nested or a number too long).")
+        payload = load_json(body)
+    except BadJson as error:
+        return _error(400, str(error))
     items, problem = _items(payload)
     if problem:
         return _error(400, problem)

@@ -175,6 +175,8 @@ def test_a_revoked_token_is_401(post, token, routes):
         ('{"responses": {}}', "must be a list"),
         ('{"responses": []}', "is empty"),
         ('{"responses": [], "extra": 1}', "no other keys"),
+        ('{"id": "a", "metric": "nps", "score": 3, "id": "a-other"}', "The key 'id' appears twice"),
+        ('{"responses": [{"id": "r-1", "respondent": {"email": "a@example.com", "email": "b@example.com"}}]}', "The key 'email' appears twice"),
     ],
 )
 def test_a_body_of_the_wrong_shape_is_400(post, routes, raw, message):
