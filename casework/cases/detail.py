@@ -7,6 +7,8 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
+
 from . import workflow
 from .access import get_case_or_404, manages_case, works_team
 from .forms import ActionForm, AssignForm, ClaimForm, ContactForm, NoteForm, ShareForm, StatusForm
@@ -71,16 +73,14 @@ def _act(request, reference, name, perform, success):
             status, error = 422, str(refused)
     if status == 200:
         case.refresh_from_db()
-        if not request.htmx:
+        if not wants_fragment(request):
             messages.success(request, success)
-            return redirect(case)
-        return render(request, "cases/case_detail.html#case-work", _context(request, case, done=success))
+            return vary_on_htmx(redirect(case))
+        return render_page_or_fragment(request, "cases/case_detail.html", "case-work", _context(request, case, done=success))
     if status == 409:
         case.refresh_from_db()
         form = None  # show the case as it is now
-    if request.htmx:
-        return render(request, "cases/case_detail.html#case-work", _context(request, case, form, error), status=status)
-    return render(request, "cases/case_detail.html", _context(request, case, form, error), status=status)
+    return render_page_or_fragment(request, "cases/case_detail.html", "case-work", _context(request, case, form, error), status=status)
 
 
 def claim(request, reference):

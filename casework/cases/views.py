@@ -13,6 +13,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from . import bulk
+from casework.htmx import render_page_or_fragment
+
 from .access import teams_user_manages, teams_user_works, visible_cases
 from .filters import CaseFilter
 from .lifecycle import Status
@@ -49,9 +51,7 @@ def _list(request, cases, extra):
         results, status = cases.none(), 400
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": case_filter, "page": page, **_bulk_context(request), **extra}
-    # Back-button restores ask for the whole page even though they come from htmx.
-    partial = request.htmx and not request.htmx.history_restore_request
-    return render(request, f"{template}#results" if partial else template, context, status=status)
+    return render_page_or_fragment(request, template, "results", context, status=status)
 
 
 def _bulk_context(request):

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from casework.cases.access import teams_user_manages
+from casework.htmx import render_page_or_fragment
 
 from .csv_import import COLUMNS, CsvFileError
 from .forms import UploadForm
@@ -57,8 +58,7 @@ def import_detail(request, pk):
         "columns": COLUMNS,
         "problems": csv_import.problems.all()[:200],
     }
-    template = "intake/import_detail.html#import-status" if request.htmx else "intake/import_detail.html"
-    return render(request, template, context)
+    return render_page_or_fragment(request, "intake/import_detail.html", "import-status", context)
 
 
 def import_start(request, pk):

@@ -12,6 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from casework.cases import workflow
 from casework.cases.access import get_case_or_404, teams_user_manages, visible_cases
+from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 
 from . import sending
 from .forms import ComposeForm
@@ -69,11 +70,11 @@ def compose(request, reference):
                     )
                 else:
                     messages.success(request, _("The closing e-mail is on its way."))
-                if request.htmx:
+                if wants_fragment(request):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = case.get_absolute_url()
-                    return response
-                return redirect(case)
+                    return vary_on_htmx(response)
+                return vary_on_htmx(redirect(case))
         elif not form.is_valid():
             status = 422
     else:
@@ -86,8 +87,7 @@ def compose(request, reference):
         "preview": form.cleaned_data if form.is_bound and form.is_valid() else None,
         "notifications": case.notifications.order_by("-queued_at"),
     }
-    template = "outreach/compose.html#composer" if request.htmx else "outreach/compose.html"
-    return render(request, template, context, status=status)
+    return render_page_or_fragment(request, "outreach/compose.html", "composer", context, status=status)
 
 
 def _outbox_visible(user):
