@@ -9,6 +9,7 @@ from django.http import Http404
 
 from casework.teams.models import Membership, Team, TeamUserObjectPermission
 
+from .lifecycle import Status, allowed_next
 from .models import Case, CaseUserObjectPermission
 
 
@@ -77,3 +78,39 @@ def works_team(user, team) -> bool:
 def manages_case(user, case: Case) -> bool:
     """Managers of the case's team assign, reopen and bulk-edit; administrators may too."""
     return user.is_superuser or teams_user_manages(user).filter(pk=case.team_id).exists()
+
+
+# Who may do what to a case: one function per action, asked both by the forms (what is offered) and by
+# the workflow (what is accepted), so the two cannot drift apart. Each takes a case the person can
+# already see (through `get_case_or_404` or `visible_cases`).
+
+
+def is_member(user, team) -> bool:
+    """In the team itself (administrators see every team without being in it): who may hold its cases."""
+    return team.memberships.filter(user_id=user.pk).exists() and works_team(user, team)
+
+
+def may_claim(user, case: Case) -> bool:
+    """Members take open cases of their own team that are not theirs yet."""
+    return case.status != Status.CLOSED and case.assignee_id != user.pk and is_member(user, case.team)
+
+
+def may_assign(user, case: Case, assignee) -> bool:
+    """Managers give a case to anyone in the team (or back to its queue); others only to themselves."""
+    return manages_case(user, case) or (assignee is not None and assignee.pk == user.pk and is_member(user, case.team))
+
+
+def may_reopen(user, case: Case) -> bool:
+    return manages_case(user, case)
+
+
+def may_move_to(user, case: Case, status: str) -> bool:
+    """The lifecycle allows the step, and a closed case is reopened only by a manager."""
+    if status not in allowed_next(case.status):
+        return False
+    return case.status != Status.CLOSED or may_reopen(user, case)
+
+
+def may_share(user, case: Case) -> bool:
+    """Members of the case's team (not those it was shared with) let a colleague outside it in."""
+    return works_team(user, case.team)

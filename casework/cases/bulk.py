@@ -10,8 +10,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import workflow
+from . import access
 from .access import teams_user_manages, visible_cases
-from .lifecycle import Status, allowed_next
+from .lifecycle import Status
 
 ASSIGN, STATUS, TAG = "assign", "status", "tag"
 ACTIONS = (ASSIGN, STATUS, TAG)
@@ -34,7 +35,7 @@ def apply(*, user, references: list[str], action: str, value: str) -> int:
         raise BulkRefused(
             _("Nothing was changed: only team managers can change several cases at once: %(cases)s.") % {"cases": _names(not_managed)}
         )
-    perform = _action(action, value, cases)
+    perform = _action(action, value, cases, user)
     try:
         with transaction.atomic():
             for case in cases:
@@ -63,7 +64,7 @@ def _names(numbers) -> str:
     return ", ".join(f"{settings.CASEWORK_CASE_PREFIX}{number}" for number in numbers[:20])
 
 
-def _action(action, value, cases):
+def _action(action, value, cases, user):
     if action == ASSIGN:
         person = None
         if value:
@@ -75,7 +76,7 @@ def _action(action, value, cases):
     if action == STATUS:
         if value not in Status.values:
             raise BulkRefused(_("Choose a status."))
-        stuck = [case.number for case in cases if value not in allowed_next(case.status)]
+        stuck = [case.number for case in cases if not access.may_move_to(user, case, value)]
         if stuck:
             raise BulkRefused(
                 _("Nothing was changed: these cases cannot become %(status)s: %(cases)s.")

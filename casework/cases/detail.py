@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 
 from . import workflow
-from .access import get_case_or_404, manages_case, works_team
+from . import access
+from .access import get_case_or_404, works_team
 from .forms import ActionForm, AssignForm, ClaimForm, ContactForm, NoteForm, ShareForm, StatusForm
-from .lifecycle import Status
 from .models import CaseResponse, Contact, Event
 
 FORMS = {"claim": ClaimForm, "assign": AssignForm, "status": StatusForm, "contact": ContactForm, "note": NoteForm, "action": ActionForm, "share": ShareForm}
@@ -34,9 +34,9 @@ def _context(request, case, bound=None, error="", done=""):
         "timeline": _timeline(case),
         "forms": forms,
         "may_work": works_team(user, case.team) or user.has_perm("cases.work_case", case),
-        "is_member": works_team(user, case.team),
-        "may_manage": manages_case(user, case),
-        "may_claim": case.assignee_id != user.pk and works_team(user, case.team) and case.status != Status.CLOSED,
+        "may_share": access.may_share(user, case),
+        "may_manage": access.manages_case(user, case),
+        "may_claim": access.may_claim(user, case),
         "error": error,
         "done": done,
     }

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import manages_case
-from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status, allowed_next
+from . import access
+from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status
 from .models import Contact
 
 MAX_TEXT = 5000
@@ -50,10 +50,9 @@ class StatusForm(CaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        allowed = allowed_next(self.case.status)
-        if self.case.status == Status.CLOSED and not manages_case(self.user, self.case):
-            allowed = frozenset()  # only managers reopen
-        self.fields["to"].choices = [(status, Status(status).label) for status in Status if status in allowed]
+        self.fields["to"].choices = [
+            (status, status.label) for status in Status if access.may_move_to(self.user, self.case, status)
+        ]
         self.fields["reason"].choices = [("", _("Closing e-mail sent"))] + [
             (reason, CloseReason(reason).label) for reason in CloseReason if reason in REASONS_WITHOUT_NOTIFICATION
         ]

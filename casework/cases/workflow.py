@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
-from .access import manages_case, works_team
+from . import access
 from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Priority, Status, allowed_next
 from .models import Case, Contact, Event, Tag
 
@@ -63,7 +63,7 @@ def change_status(
             _("A case that is %(from)s cannot become %(to)s.")
             % {"from": Status(case.status).label, "to": Status(to).label if to in Status.values else to}
         )
-    if case.status == Status.CLOSED and actor is not None and not manages_case(actor, case):
+    if actor is not None and not access.may_move_to(actor, case, to):
         raise WorkflowError(_("Only a manager of team %(team)s can reopen a closed case.") % {"team": case.team})
     when = when or timezone.now()
     fields = {"status": to}
@@ -90,9 +90,9 @@ def change_status(
 
 @transaction.atomic
 def assign_case(*, case: Case, assignee, actor=None, expected_version: int | None = None, when=None) -> Case:
-    if actor is not None and assignee != actor and not manages_case(actor, case):
+    if actor is not None and not access.may_assign(actor, case, assignee):
         raise WorkflowError(_("Only a manager of team %(team)s can assign its cases to others.") % {"team": case.team})
-    if assignee is not None and not case.team.memberships.filter(user=assignee).exists():
+    if assignee is not None and not access.is_member(assignee, case.team):
         raise WorkflowError(_("%(name)s is not a member of team %(team)s.") % {"name": assignee, "team": case.team})
     previous = case.assignee.get_username() if case.assignee else None
     update_case(case, expected_version, assignee=assignee)
@@ -165,13 +165,14 @@ def record_action(
     return case
 
 
+@transaction.atomic
 def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Case:
     """Take a case of one's own team: the quickest way from the queue to work."""
-    if case.status == Status.CLOSED:
-        raise WorkflowError(_("This case is closed."))
-    if case.assignee_id == actor.pk:
-        raise WorkflowError(_("This case is already yours."))
-    if not works_team(actor, case.team):
+    if not access.may_claim(actor, case):
+        if case.status == Status.CLOSED:
+            raise WorkflowError(_("This case is closed."))
+        if case.assignee_id == actor.pk:
+            raise WorkflowError(_("This case is already yours."))
         raise WorkflowError(_("Only members of team %(team)s can claim its cases.") % {"team": case.team})
     return assign_case(case=case, assignee=actor, actor=actor, expected_version=expected_version)
 
@@ -179,11 +180,11 @@ def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Cas
 @transaction.atomic
 def share_case(*, case: Case, actor, colleague) -> Case:
     """Let a colleague outside the team see and work this one case (e.g. a product expert)."""
-    if not works_team(actor, case.team):
+    if not access.may_share(actor, case):
         raise WorkflowError(_("Only members of team %(team)s can share its cases.") % {"team": case.team})
     if not colleague.is_active:
         raise WorkflowError(_("%(name)s cannot sign in.") % {"name": colleague})
-    if works_team(colleague, case.team) or colleague.has_perm("cases.work_case", case):
+    if access.works_team(colleague, case.team) or colleague.has_perm("cases.work_case", case):
         raise WorkflowError(_("%(name)s can already see this case.") % {"name": colleague})
     assign_perm("cases.work_case", colleague, case)
     update_case(case, None)
