@@ -18,6 +18,7 @@ class StaffSession(AbstractBaseSession):
 
     @classmethod
     def get_session_store_class(cls):
-        from .sessions import SessionStore
+        # The configured engine (accounts/sessions.py), found the way Django finds it.
+        from importlib import import_module
 
-        return SessionStore
+        return import_module(settings.SESSION_ENGINE).SessionStore

@@ -2,12 +2,12 @@
 
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
 
+from .models import StaffSession
+
 
 class SessionStore(DatabaseSessionStore):
     @classmethod
     def get_model_class(cls):
-        from .models import StaffSession
-
         return StaffSession
 
     def create_model_instance(self, data):
@@ -18,8 +18,6 @@ class SessionStore(DatabaseSessionStore):
 
 
 def end_sessions(user) -> int:
-    from .models import StaffSession
-
     deleted, _by_model = StaffSession.objects.filter(user_id=user.pk).delete()
     return deleted
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.feedback.metrics import Band, Metric, band_score_ranges
-from casework.feedback.models import Respondent
+from casework.feedback.models import Respondent, comment_given_q
 
 from .access import teams_user_works
 from .lifecycle import Priority, Status
@@ -62,6 +62,7 @@ class CaseFilter(django_filters.FilterSet):
     product = django_filters.CharFilter(label=_("Product"), lookup_expr="iexact", max_length=100)
     country = django_filters.CharFilter(label=_("Country"), field_name="respondent__country", method="by_country", max_length=2)
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="by_overdue")
+    commented = django_filters.BooleanFilter(label=_("Comment"), method="by_comment")
     created = OpenedBetweenFilter(
         label=_("Opened between"),
         field_name="created_at",
@@ -88,6 +89,7 @@ class CaseFilter(django_filters.FilterSet):
             *[(str(person.pk), person.get_full_name() or person.get_username()) for person in colleagues],
         ]
         self.filters["overdue"].field.widget.choices = [("", _("Either")), ("true", _("Overdue")), ("false", _("Not overdue"))]
+        self.filters["commented"].field.widget.choices = [("", _("Either")), ("true", _("With a comment")), ("false", _("Without a comment"))]
 
     def search(self, queryset, name, value):
         value = value.strip()
@@ -119,6 +121,11 @@ class CaseFilter(django_filters.FilterSet):
 
     def by_country(self, queryset, name, value):
         return queryset.filter(respondent__country=value.upper()) if value else queryset
+
+    def by_comment(self, queryset, name, value):
+        """By the comment of the response that opened the case (the one shown in the list)."""
+        given = comment_given_q("response__comment")
+        return queryset.filter(given) if value else queryset.exclude(given)
 
     def by_overdue(self, queryset, name, value):
         now = timezone.now()

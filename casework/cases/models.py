@@ -67,6 +67,10 @@ class Tag(models.Model):
 
 
 class Case(models.Model):
+    Status = Status
+    Priority = Priority
+    CloseReason = CloseReason
+
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NEW)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
@@ -290,12 +294,15 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
         verbose_name_plural = _("case shares")
 
 
+class NoticeKind(models.TextChoices):
+    OVERDUE_FIRST_CONTACT = "overdue_first_contact", _("First contact overdue")
+    OVERDUE_RESOLUTION = "overdue_resolution", _("Resolution overdue")
+
+
 class Notice(models.Model):
     """An in-app message for one person, e.g. a manager told that a case of the team is overdue."""
 
-    class Kind(models.TextChoices):
-        OVERDUE_FIRST_CONTACT = "overdue_first_contact", _("First contact overdue")
-        OVERDUE_RESOLUTION = "overdue_resolution", _("Resolution overdue")
+    Kind = NoticeKind
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notices")

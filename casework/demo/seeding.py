@@ -12,8 +12,8 @@ from django.utils import timezone
 from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.numbering import reserve_case_numbers
-from casework.feedback.metrics import SCORE_RANGES
-from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
+from casework.feedback.metrics import SCORE_RANGES, Metric
+from casework.feedback.models import Respondent, RespondentIdentity, Response, ResponseChannel, Source
 from casework.intake.duetimes import due_at
 from casework.intake.models import Route
 from casework.intake.rules import active_rules, first_matching_rule, team_for
@@ -94,7 +94,7 @@ def _seed_respondents(source, count, run, rng, now) -> list[Respondent]:
 
 
 def _make_response(source, external_id, respondent, products, rng, now) -> Response:
-    metric = rng.choices(["nps", "csat", "ces"], weights=[6, 2, 2])[0]
+    metric = rng.choices([Metric.NPS, Metric.CSAT, Metric.CES], weights=[6, 2, 2])[0]
     low, high = SCORE_RANGES[metric]
     score = rng.randint(low, high)
     tone = "bad" if score <= low + (high - low) * 0.5 else "good" if score >= high - 1 else "middle"
@@ -108,7 +108,7 @@ def _make_response(source, external_id, respondent, products, rng, now) -> Respo
         comment=rng.choice(COMMENTS[tone]),
         answered_at=answered_at,
         received_at=answered_at,
-        channel=rng.choice(["web", "mobile", "email", "link"]),
+        channel=rng.choice(ResponseChannel.values),
         product=rng.choice(products),
         locale=respondent.locale,
     )

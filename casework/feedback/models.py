@@ -120,12 +120,25 @@ class RespondentIdentity(models.Model):
         return f"{self.source} · {self.external_id}"
 
 
+def has_comment(text: str) -> bool:
+    """Whether an answer came with a comment: whitespace alone is none. Intake stores comments stripped,
+    so in the database the same rule is `comment_given_q`."""
+    return bool(text.strip())
+
+
+def comment_given_q(path: str = "comment") -> models.Q:
+    return ~models.Q(**{path: ""})
+
+
+class ResponseChannel(models.TextChoices):
+    WEB = "web", _("Web")
+    MOBILE = "mobile", _("Mobile")
+    EMAIL = "email", _("E-mail")
+    LINK = "link", _("Link")
+
+
 class Response(models.Model):
-    class Channel(models.TextChoices):
-        WEB = "web", _("Web")
-        MOBILE = "mobile", _("Mobile")
-        EMAIL = "email", _("E-mail")
-        LINK = "link", _("Link")
+    Channel = ResponseChannel
 
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="responses", verbose_name=_("source"))
     external_id = models.CharField(_("id at the source"), max_length=200)
@@ -164,7 +177,7 @@ class Response(models.Model):
                 name="response_score_in_metric_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(channel__in=["", "web", "mobile", "email", "link"]),
+                condition=models.Q(channel__in=["", *ResponseChannel.values]),
                 name="response_channel_valid",
             ),
         ]

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "casework.intake"
     verbose_name = _("Intake")
+
+    def ready(self):
+        from . import importing, tasks
+
+        importing.register_runner(tasks.enqueue_import)

@@ -1,5 +1,6 @@
 """The CSV upload page's services: keep the upload, preview it, run it in the background, report."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -44,14 +45,22 @@ def preview_rows(csv_import: Import, rows: int = 10) -> list[tuple[int, dict]]:
         return preview(handle, rows=rows)
 
 
+# Who hands a queued import to a worker: intake/tasks.py registers its task here when the app starts
+# (apps.py), so this module never imports the task module that imports it.
+_runner: Callable[[int], None] | None = None
+
+
+def register_runner(runner: Callable[[int], None]) -> None:
+    global _runner
+    _runner = runner
+
+
 @transaction.atomic
 def start_import(*, csv_import: Import) -> None:
-    from .tasks import run_import
-
     updated = Import.objects.filter(pk=csv_import.pk, status=Import.Status.UPLOADED).update(status=Import.Status.QUEUED)
-    if updated:
+    if updated and _runner is not None:
         # Enqueued after commit, so that the worker finds the row already queued.
-        transaction.on_commit(lambda: run_import.enqueue(csv_import.pk))
+        transaction.on_commit(lambda: _runner(csv_import.pk))
 
 
 def run_import(import_id: int) -> None:

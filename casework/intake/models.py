@@ -10,14 +10,25 @@ from casework.feedback.metrics import SCORE_RANGES, Metric
 from casework.teams.models import Team
 
 
+class RuleHasComment(models.TextChoices):
+    ANY = "", _("Either")
+    YES = "yes", _("Only with a comment")
+    NO = "no", _("Only without a comment")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded, not started")
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 class Rule(models.Model):
     """Conditions on a new response and the case to open when they all hold. Rules are tried in
     `position` order and the first that matches wins."""
 
-    class HasComment(models.TextChoices):
-        ANY = "", _("Either")
-        YES = "yes", _("Only with a comment")
-        NO = "no", _("Only without a comment")
+    HasComment = RuleHasComment
 
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveIntegerField(_("order"), default=100)
@@ -95,12 +106,7 @@ class Import(models.Model):
     """One uploaded CSV file and how its import went. The file itself is deleted once imported:
     it is full of personal data and everything worth keeping is in the database by then."""
 
-    class Status(models.TextChoices):
-        UPLOADED = "uploaded", _("Uploaded, not started")
-        QUEUED = "queued", _("Waiting to start")
-        RUNNING = "running", _("Importing")
-        DONE = "done", _("Done")
-        FAILED = "failed", _("Failed")
+    Status = ImportStatus
 
     source = models.ForeignKey("feedback.Source", on_delete=models.PROTECT, related_name="+", verbose_name=_("source"))
     uploaded_by = models.ForeignKey(

@@ -4,7 +4,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from casework.feedback.models import Response
+from casework.feedback.models import Response, has_comment
 from casework.teams.models import Team
 
 from .models import Route, Rule
@@ -31,10 +31,10 @@ def rule_matches(rule: Rule, response: Response, *, country: str = "") -> bool:
         return False
     if rule.country and rule.country != country:
         return False
-    has_comment = bool(response.comment.strip())
-    if rule.has_comment == Rule.HasComment.YES and not has_comment:
+    commented = has_comment(response.comment)
+    if rule.has_comment == Rule.HasComment.YES and not commented:
         return False
-    if rule.has_comment == Rule.HasComment.NO and has_comment:
+    if rule.has_comment == Rule.HasComment.NO and commented:
         return False
     if rule.keywords:
         pattern = keyword_pattern(rule.keywords)

@@ -53,11 +53,11 @@ class Notification(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(status__in=NotificationStatus.values), name="notification_status_valid"),
             models.CheckConstraint(
-                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                condition=~models.Q(status=NotificationStatus.SENT) | models.Q(sent_at__isnull=False),
                 name="notification_sent_has_sent_at",
             ),
             models.CheckConstraint(
-                condition=~models.Q(status="suppressed") | ~models.Q(suppressed_reason=""),
+                condition=~models.Q(status=NotificationStatus.SUPPRESSED) | ~models.Q(suppressed_reason=""),
                 name="notification_suppressed_has_reason",
             ),
         ]
@@ -95,13 +95,16 @@ class EmailTemplate(models.Model):
         check_placeholders(subject=self.subject, body=self.body)
 
 
+class StaffEmailKind(models.TextChoices):
+    ASSIGNMENT = "assignment", _("New assignment")
+    DIGEST = "digest", _("Overdue digest")
+
+
 class StaffEmail(models.Model):
     """A message to a member of staff, recorded once it is sent so that it is never sent twice: an
     assignment (the Event it reports) or a day's overdue digest."""
 
-    class Kind(models.TextChoices):
-        ASSIGNMENT = "assignment", _("New assignment")
-        DIGEST = "digest", _("Overdue digest")
+    Kind = StaffEmailKind
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -113,7 +116,7 @@ class StaffEmail(models.Model):
         verbose_name = _("staff e-mail")
         verbose_name_plural = _("staff e-mails")
         constraints = [
-            models.UniqueConstraint(fields=["user", "day"], condition=models.Q(kind="digest"), name="staff_digest_once_a_day")
+            models.UniqueConstraint(fields=["user", "day"], condition=models.Q(kind=StaffEmailKind.DIGEST), name="staff_digest_once_a_day")
         ]
 
     def __str__(self):

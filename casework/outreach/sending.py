@@ -6,6 +6,7 @@ import datetime
 import email.policy
 import logging
 import smtplib
+from collections.abc import Callable
 from email.headerregistry import Address
 from email.utils import make_msgid
 
@@ -98,15 +99,20 @@ def queue_closing_notification(
     return notification
 
 
-def _enqueue(notification_id: int, run_after: datetime.datetime | None = None) -> None:
-    from .tasks import deliver_notification
+# Who carries a notification to a worker. outreach/tasks.py, which depends on this module, registers
+# its task here when the app starts (apps.py), so this module never imports the task module back.
+_courier: Callable[[int, datetime.datetime | None], None] | None = None
 
-    task = deliver_notification
-    if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # `manage.py send_outbox` picks it up when it is due
-        task = task.using(run_after=run_after)
-    task.enqueue(notification_id)
+
+def register_courier(courier: Callable[[int, datetime.datetime | None], None]) -> None:
+    global _courier
+    _courier = courier
+
+
+def _enqueue(notification_id: int, run_after: datetime.datetime | None = None) -> None:
+    # Without a courier (or one that cannot defer) the outbox sweep `send_due` still delivers it.
+    if _courier is not None:
+        _courier(notification_id, run_after)
 
 
 def _mail_domain() -> str:

@@ -1,4 +1,7 @@
-"""Teams, who belongs to them, and the roles that decide what a person may see."""
+"""Teams, who belongs to them, and the roles that decide what a person may see.
+
+Choices, here as in every app, are TextChoices defined once at module level next to their model, named
+<Model><Field>, and exposed on the model (`Team.Strategy`); constraints and seeds derive from them."""
 
 import datetime
 
@@ -8,11 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
 
+class TeamStrategy(models.TextChoices):
+    QUEUE = "queue", _("Team queue only")
+    ROUND_ROBIN = "round_robin", _("Round-robin")
+    LEAST_LOADED = "least_loaded", _("Least loaded")
+
+
+class MembershipRole(models.TextChoices):
+    STAFF = "staff", _("Staff")
+    MANAGER = "manager", _("Manager")
+
+
 class Team(models.Model):
-    class Strategy(models.TextChoices):
-        QUEUE = "queue", _("Team queue only")
-        ROUND_ROBIN = "round_robin", _("Round-robin")
-        LEAST_LOADED = "least_loaded", _("Least loaded")
+    Strategy = TeamStrategy
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -38,7 +49,7 @@ class Team(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(strategy__in=["queue", "round_robin", "least_loaded"]),
+                condition=models.Q(strategy__in=TeamStrategy.values),
                 name="team_strategy_valid",
             ),
             models.CheckConstraint(
@@ -52,9 +63,7 @@ class Team(models.Model):
 
 
 class Membership(models.Model):
-    class Role(models.TextChoices):
-        STAFF = "staff", _("Staff")
-        MANAGER = "manager", _("Manager")
+    Role = MembershipRole
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("team"))
     user = models.ForeignKey(
@@ -73,7 +82,7 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         constraints = [
             models.UniqueConstraint(fields=["team", "user"], name="membership_once_per_team"),
-            models.CheckConstraint(condition=models.Q(role__in=["staff", "manager"]), name="membership_role_valid"),
+            models.CheckConstraint(condition=models.Q(role__in=MembershipRole.values), name="membership_role_valid"),
         ]
         indexes = [models.Index(fields=["team", "is_away", "last_assigned_at"], name="membership_rotation_idx")]
 
