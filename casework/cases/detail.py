@@ -3,6 +3,8 @@
 a plain browser with a redirect back to the page."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -42,15 +44,40 @@ def _context(request, case, bound=None, error="", done=""):
     }
 
 
+PEOPLE_EVENTS = (Event.Kind.ASSIGNED, Event.Kind.SHARED)
+
+
 def _timeline(case) -> list[Event]:
-    """Events in order, each contact and closing e-mail attached to the Event that recorded it."""
+    """Events in order, each contact and closing e-mail attached to the Event that recorded it. A
+    closing e-mail is one line that shows where it is now (queued, sent, failed), not a line per step;
+    people are named by their names."""
     events = list(Event.objects.filter(case=case).select_related("actor"))
     contacts = {contact.pk: contact for contact in Contact.objects.filter(case=case).select_related("created_by")}
     notifications = {notification.pk: notification for notification in case.notifications.all()}
+    names = _names_of([event.data.get(key) for event in events if event.kind in PEOPLE_EVENTS for key in ("from", "to")])
+    shown, seen = [], set()
     for event in events:
         event.contact = contacts.get(event.data.get("contact"))
         event.notification = notifications.get(event.data.get("notification"))
-    return events
+        if event.notification is not None:
+            if event.notification.pk in seen:
+                continue
+            seen.add(event.notification.pk)
+        if event.kind in PEOPLE_EVENTS:
+            event.from_name, event.to_name = names.get(event.data.get("from")), names.get(event.data.get("to"))
+        shown.append(event)
+    return shown
+
+
+def _names_of(people) -> dict:
+    """{user id or (older events) username: full name}."""
+    ids = {person for person in people if isinstance(person, int)}
+    usernames = {person for person in people if isinstance(person, str)}
+    users = get_user_model().objects.filter(Q(pk__in=ids) | Q(username__in=usernames))
+    names = {}
+    for user in users:
+        names[user.pk] = names[user.username] = user.get_full_name() or user.get_username()
+    return names
 
 
 def _act(request, reference, name, perform, success):

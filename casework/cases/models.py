@@ -248,6 +248,7 @@ class EventKind(models.TextChoices):
     CONTACT = "contact", _("Contact logged")
     NOTE = "note", _("Note")
     TAGS = "tags", _("Tags changed")
+    ACTION = "action", _("What we did")
     SHARED = "shared", _("Shared")
     ESCALATED = "escalated", _("Escalated")
     NOTIFICATION = "notification", _("Notification")

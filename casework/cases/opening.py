@@ -45,7 +45,7 @@ def open_case(
     CaseResponse.objects.create(case=case, response=response)
     record_event(case=case, kind=Event.Kind.OPENED, actor=actor, when=now, response=response.pk)
     if assignee is not None:
-        record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=now, to=assignee.get_username())
+        record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=now, to=assignee.pk)
     return case
 
 
@@ -85,7 +85,7 @@ def open_cases(plans: list[CasePlan], *, now: datetime.datetime) -> list[Case]:
     CaseResponse.objects.bulk_create([CaseResponse(case=case, response=case.response) for case in cases])
     events = [Event(case=case, kind=Event.Kind.OPENED, created_at=now, data={"response": case.response_id}) for case in cases]
     events += [
-        Event(case=case, kind=Event.Kind.ASSIGNED, created_at=now, data={"to": case.assignee.get_username()})
+        Event(case=case, kind=Event.Kind.ASSIGNED, created_at=now, data={"to": case.assignee.pk})
         for case in cases
         if case.assignee is not None
     ]

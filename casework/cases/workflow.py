@@ -94,15 +94,10 @@ def assign_case(*, case: Case, assignee, actor=None, expected_version: int | Non
         raise WorkflowError(_("Only a manager of team %(team)s can assign its cases to others.") % {"team": case.team})
     if assignee is not None and not access.is_member(assignee, case.team):
         raise WorkflowError(_("%(name)s is not a member of team %(team)s.") % {"name": assignee, "team": case.team})
-    previous = case.assignee.get_username() if case.assignee else None
+    previous = case.assignee_id
     update_case(case, expected_version, assignee=assignee)
-    record_event(
-        case=case,
-        kind=Event.Kind.ASSIGNED,
-        actor=actor,
-        when=when,
-        **{"from": previous, "to": assignee.get_username() if assignee else None},
-    )
+    # People by id: the timeline shows their names as they are now, whatever their usernames.
+    record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=when, **{"from": previous, "to": assignee.pk if assignee else None})
     return case
 
 
@@ -138,6 +133,9 @@ def log_contact(
     update_case(case, expected_version, **fields)
     contact.save()
     record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, contact=contact.pk)
+    if reached and case.status == Status.NEW:
+        # Reaching the person is starting the work, as in any helpdesk.
+        change_status(case=case, to=Status.IN_PROGRESS, actor=actor)
     return contact
 
 
@@ -160,7 +158,7 @@ def record_action(
     update_case(case, expected_version, action_summary=action_summary.strip())
     case.tags.set(tag_objects)
     record_event(
-        case=case, kind=Event.Kind.TAGS, actor=actor, when=when, tags=[tag.name for tag in tag_objects]
+        case=case, kind=Event.Kind.ACTION, actor=actor, when=when, summary=case.action_summary, tags=[tag.name for tag in tag_objects]
     )
     return case
 
@@ -174,7 +172,10 @@ def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Cas
         if case.assignee_id == actor.pk:
             raise WorkflowError(_("This case is already yours."))
         raise WorkflowError(_("Only members of team %(team)s can claim its cases.") % {"team": case.team})
-    return assign_case(case=case, assignee=actor, actor=actor, expected_version=expected_version)
+    assign_case(case=case, assignee=actor, actor=actor, expected_version=expected_version)
+    if case.status == Status.NEW:
+        change_status(case=case, to=Status.IN_PROGRESS, actor=actor)
+    return case
 
 
 @transaction.atomic
@@ -188,7 +189,7 @@ def share_case(*, case: Case, actor, colleague) -> Case:
         raise WorkflowError(_("%(name)s can already see this case.") % {"name": colleague})
     assign_perm("cases.work_case", colleague, case)
     update_case(case, None)
-    record_event(case=case, kind=Event.Kind.SHARED, actor=actor, to=colleague.get_username())
+    record_event(case=case, kind=Event.Kind.SHARED, actor=actor, to=colleague.pk)
     return case
 
 

@@ -43,9 +43,10 @@ def respondent_for_token(token: str) -> Respondent:
 
 @transaction.atomic
 def record_objection(respondent: Respondent, *, how: str) -> bool:
-    """Marks the person as objecting to contact (once) and says so on their open cases."""
+    """Marks the person as objecting to contact (once) and says so on all their cases, closed ones too:
+    whoever reopens or reads one must see it."""
     updated = Respondent.objects.filter(pk=respondent.pk, objected_at__isnull=True).update(objected_at=timezone.now())
     if updated:
-        for case in Case.objects.open().filter(respondent=respondent):
+        for case in Case.objects.filter(respondent=respondent):
             record_event(case=case, kind=Event.Kind.PRIVACY, action="objected", how=how)
     return bool(updated)

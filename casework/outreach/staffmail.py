@@ -35,7 +35,9 @@ def _send(user, subject_template, body_template, context) -> None:
 def send_assignment_emails(*, now=None) -> int:
     """One e-mail per assignment Event of the last two days that has not had one yet."""
     now = now or timezone.now()
-    users = {user.username: user for user in get_user_model().objects.filter(is_active=True).exclude(email="")}
+    users = {user.pk: user for user in get_user_model().objects.filter(is_active=True).exclude(email="")}
+    # Events before people were recorded by id named them by username.
+    users.update({user.username: user for user in users.values()})
     events = (
         Event.objects.filter(kind=Event.Kind.ASSIGNED, created_at__gte=now - RECENT)
         .exclude(pk__in=StaffEmail.objects.filter(kind=StaffEmail.Kind.ASSIGNMENT).values("event"))
@@ -43,7 +45,7 @@ def send_assignment_emails(*, now=None) -> int:
     )
     sent = 0
     for event in events:
-        user = users.get(event.data.get("to") or "")
+        user = users.get(event.data.get("to"))
         # Someone who took the case themselves needs no e-mail about it.
         if user is None or event.actor_id == user.pk or not _wants(user, "email_on_assignment"):
             continue

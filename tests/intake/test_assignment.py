@@ -91,4 +91,4 @@ def test_every_assignment_is_an_event(source, routes, payroll, crew):
     open_cases(source, 3)
     for case in Case.objects.all():
         event = case.events.get(kind=Event.Kind.ASSIGNED)
-        assert event.data["to"] == case.assignee.username
+        assert event.data["to"] == case.assignee.pk

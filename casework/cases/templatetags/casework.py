@@ -93,6 +93,12 @@ def duration(delta) -> str:
 
 
 @register.filter
+def time_since(moment, start):
+    """The span from `start` to `moment`, in the same words as due times ("5 hours")."""
+    return duration(moment - start) if moment and start else ""
+
+
+@register.filter
 def age(moment):
     """How long ago, in the same words as due times."""
     return duration(timezone.now() - moment) if moment else ""
