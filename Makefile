@@ -57,7 +57,7 @@ run: $(VENV)/.app-installed messages
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_demo --if-empty
 	@echo "Serving Casework on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=true CASEWORK_BASE_URL=$${CASEWORK_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.test-installed messages chromium
 	DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -1,5 +1,6 @@
 """What the base layout needs on every page: the navigation the user's rights allow."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
@@ -35,4 +36,4 @@ def _navigation(request):
 
 
 def navigation(request):
-    return {"navigation": SimpleLazyObject(lambda: _navigation(request))}
+    return {"navigation": SimpleLazyObject(lambda: _navigation(request)), "company_name": settings.CASEWORK_COMPANY_NAME}

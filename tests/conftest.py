@@ -110,3 +110,15 @@ def make_case(make_response):
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def shipped_templates(db):
+    """The closing e-mails the migrations ship; recreated because transactional tests empty the tables."""
+    import importlib
+
+    from casework.outreach.models import EmailTemplate
+
+    shipped = importlib.import_module("casework.outreach.migrations.0006_specific_default_templates")
+    for locale, text in shipped.NEW.items():
+        EmailTemplate.objects.get_or_create(name=shipped.NAME, locale=locale, defaults={**text, "is_default": True})

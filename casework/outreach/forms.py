@@ -12,11 +12,14 @@ class ComposeForm(forms.Form):
     # The case as the writer saw it: a change meanwhile (say, to the action summary) is not overwritten.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, team=None, **kwargs):
         from django.conf import settings
+        from django.db.models import Q
 
         super().__init__(*args, **kwargs)
         self.fields["locale"].choices = settings.LANGUAGES
+        # Everyone's templates and the case's team's own; never another team's.
+        self.fields["template"].queryset = EmailTemplate.objects.filter(Q(team__isnull=True) | Q(team=team), is_active=True)
 
     def clean_subject(self):
         from .sending import is_one_line

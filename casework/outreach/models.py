@@ -70,21 +70,57 @@ class Notification(models.Model):
         return f"{self.case} · {self.get_status_display()}"
 
 
+class EmailTemplateQuerySet(models.QuerySet):
+    def default_for(self, team, locale: str):
+        """The template the composer starts from: the team's default for the language, else
+        everyone's, else the site language's."""
+        defaults = self.filter(is_active=True, is_default=True)
+        for candidates in (
+            defaults.filter(team=team, locale=locale),
+            defaults.filter(team__isnull=True, locale=locale),
+            defaults.filter(team__isnull=True, locale=settings.LANGUAGE_CODE),
+        ):
+            template = candidates.first()
+            if template is not None:
+                return template
+        return None
+
+
 class EmailTemplate(models.Model):
     """A closing-the-loop e-mail per language, edited by administrators. Only the placeholders in
-    templating.PLACEHOLDERS may appear; the text is never run as a Django template."""
+    templating.PLACEHOLDERS may appear; the text is never run as a Django template. The composer starts
+    from the default for the respondent's language — the team's own if it has one — never from
+    whichever template happens to come first."""
 
     name = models.CharField(_("name"), max_length=100)
     locale = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("body"))
     is_active = models.BooleanField(_("active"), default=True)
+    is_default = models.BooleanField(
+        _("default"), default=False, help_text=_("The composer starts from this one for its language (and team).")
+    )
+    team = models.ForeignKey(
+        "teams.Team", on_delete=models.CASCADE, null=True, blank=True, related_name="email_templates",
+        verbose_name=_("team"), help_text=_("Leave empty for every team."),
+    )
+
+    objects = EmailTemplateQuerySet.as_manager()
 
     class Meta:
         ordering = ["name", "locale"]
         verbose_name = _("e-mail template")
         verbose_name_plural = _("e-mail templates")
-        constraints = [models.UniqueConstraint(fields=["name", "locale"], name="email_template_once_per_locale")]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "locale"], name="email_template_once_per_locale"),
+            # One default per language for everyone, and at most one per language for each team.
+            models.UniqueConstraint(
+                fields=["locale"], condition=models.Q(is_default=True, team__isnull=True), name="email_template_one_default"
+            ),
+            models.UniqueConstraint(
+                fields=["locale", "team"], condition=models.Q(is_default=True, team__isnull=False), name="email_template_one_team_default"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.locale})"

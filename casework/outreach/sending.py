@@ -58,7 +58,14 @@ def suppression_reason(respondent) -> str:
 
 @transaction.atomic
 def queue_closing_notification(
-    *, case: Case, actor, subject: str, body: str, locale: str, expected_version: int | None = None
+    *,
+    case: Case,
+    actor,
+    subject: str,
+    body: str,
+    locale: str,
+    expected_version: int | None = None,
+    require_action_summary: bool = True,
 ) -> Notification:
     subject, body = subject.strip(), body.strip()
     if not subject or not is_one_line(subject) or len(subject) > 200:
@@ -67,6 +74,9 @@ def queue_closing_notification(
         raise ComposeError(_("Write the message."))
     if case.status == Status.CLOSED:
         raise ComposeError(_("This case is closed already."))
+    if require_action_summary and not case.action_summary.strip():
+        # The e-mail exists to say what was done; without it, it would say nothing.
+        raise ComposeError(_("Fill in “What we did” on the case first: the e-mail tells the respondent what was done."))
     if expected_version is not None and expected_version != case.version:
         raise workflow.CaseChanged(_("This case was changed by someone else. Reload it and try again."))
     now = timezone.now()
@@ -193,13 +203,22 @@ def retry(notification: Notification) -> None:
         transaction.on_commit(lambda: _enqueue(notification.pk))
 
 
-def build_message(notification: Notification) -> EmailMultiAlternatives:
+def render_closing(notification: Notification) -> tuple[str, str]:
+    """(text, html) of the message exactly as the respondent gets it — footer included, in their
+    language. The composer's preview shows this too, so what is previewed is what is sent."""
     respondent = notification.respondent
-    link = optout_url(respondent)
+    link = optout_url(respondent) if respondent is not None and respondent.pk else ""
     with translation.override(notification.locale or settings.LANGUAGE_CODE):
         context = {"notification": notification, "optout_url": link}
         text = render_to_string("outreach/email/closing.txt", context)
         html = render_to_string("outreach/email/closing.html", context)
+    return text, html
+
+
+def build_message(notification: Notification) -> EmailMultiAlternatives:
+    respondent = notification.respondent
+    link = optout_url(respondent)
+    text, html = render_closing(notification)
     # Address() quotes and encodes the name; names cannot carry CR/LF past intake, and Django refuses
     # any header with a newline besides.
     recipient = str(Address(display_name=_one_line(respondent.name), addr_spec=respondent.email))

@@ -19,17 +19,15 @@ from .forms import ComposeForm
 from .models import EmailTemplate, Notification
 from .optout import BadOptOutLink, record_objection, respondent_for_token
 from .templating import render as fill
-from .templating import values_for
+from .templating import respondent_language, values_for
 
 
 def _initial(case, user, template=None):
-    locale = (case.respondent.locale if case.respondent else "") or "en"
-    locale = locale.split("-")[0]
-    templates = EmailTemplate.objects.filter(is_active=True)
-    template = template or templates.filter(locale=locale).first() or templates.first()
-    values = values_for(case, user)
+    locale = respondent_language(case.respondent)
+    template = template or EmailTemplate.objects.default_for(case.team, locale)
     if template is None:
         return {"locale": locale, "version": case.version}
+    values = values_for(case, user, locale=template.locale)
     return {
         "version": case.version,
         "template": template.pk,
@@ -39,17 +37,26 @@ def _initial(case, user, template=None):
     }
 
 
+def _preview(case, user, data) -> dict:
+    """The message as it will be sent: rendered by the sending code itself, footer and language included."""
+    draft = Notification(
+        case=case, respondent=case.respondent, locale=data["locale"], subject=data["subject"], body=data["body"], created_by=user
+    )
+    text, _html = sending.render_closing(draft)
+    return {"subject": data["subject"], "text": text}
+
+
 def compose(request, reference):
     case = get_case_or_404(request.user, reference)
     notice, status = "", 200
     if request.method == "POST":
-        form = ComposeForm(request.POST)
+        form = ComposeForm(request.POST, team=case.team)
         action = request.POST.get("action", "preview")
         if action == "load":
             chosen = request.POST.get("template", "")
             pk = int(chosen) if chosen.isascii() and chosen.isdecimal() and len(chosen) < 10 else None
             template = form.fields["template"].queryset.filter(pk=pk).first()
-            form = ComposeForm(initial=_initial(case, request.user, template))
+            form = ComposeForm(initial=_initial(case, request.user, template), team=case.team)
         elif form.is_valid() and action == "send":
             try:
                 notification = sending.queue_closing_notification(
@@ -78,13 +85,13 @@ def compose(request, reference):
         elif not form.is_valid():
             status = 422
     else:
-        form = ComposeForm(initial=_initial(case, request.user))
+        form = ComposeForm(initial=_initial(case, request.user), team=case.team)
     context = {
         "case": case,
         "form": form,
         "notice": notice,
         "suppression": sending.suppression_reason(case.respondent),
-        "preview": form.cleaned_data if form.is_bound and form.is_valid() else None,
+        "preview": _preview(case, request.user, form.cleaned_data) if form.is_bound and form.is_valid() else None,
         "notifications": case.notifications.order_by("-queued_at"),
     }
     return render_page_or_fragment(request, "outreach/compose.html", "composer", context, status=status)
@@ -121,5 +128,7 @@ def optout(request, token):
     if request.method == "POST":
         record_objection(respondent, how="one-click opt-out")
         return render(request, "outreach/optout.html", {"done": True})
+    if respondent.objected_at:
+        return render(request, "outreach/optout.html", {"already": respondent.objected_at})
     return render(request, "outreach/optout.html", {"token": token})
 

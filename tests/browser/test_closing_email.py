@@ -22,10 +22,11 @@ def live_smtp(settings):
     controller.stop()
 
 
-def test_compose_preview_send(live_server, page: Page, live_smtp, janis, payroll, make_case, settings):
+def test_compose_preview_send(live_server, page: Page, live_smtp, janis, payroll, make_case, settings, shipped_templates):
     from django.utils import timezone
 
     from casework.cases.models import Case
+    from casework.outreach.templating import day_in_words
 
     settings.CASEWORK_BASE_URL = live_server.url
     case = make_case(team=payroll)
@@ -37,7 +38,10 @@ def test_compose_preview_send(live_server, page: Page, live_smtp, janis, payroll
     sign_in(page, live_server, "janis")
     page.goto(live_server.url + case.get_absolute_url())
     body = page.get_by_label("Message")
-    expect(body).to_have_value("Hi Anna,\n\nRecently you told us what you thought of Payroll. Thank you — that helped.\nWe released a fix.\n\nIf anything still isn't right, just reply to this e-mail.\n\nJānis Ozols, Casework demo")
+    expect(body).to_have_value(
+        f"Hi Anna,\n\nOn {day_in_words(case.response.answered_at, 'en')} you told us about Payroll: “Too slow”. Thank you — that helped."
+        "\n\nWe released a fix.\n\nIf anything still isn't right, just reply to this e-mail.\n\nJānis Ozols, Payroll · Casework demo"
+    )
     body.fill("Hi Anna,\n\nPayslips now open in under a second. Thank you for telling us.\n\nJānis")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".email-preview")).to_contain_text("Payslips now open in under a second.")

@@ -65,7 +65,7 @@ def test_what_we_did_is_on_the_timeline_with_its_summary(client, janis, make_cas
 
 def test_a_sent_email_is_one_line_that_shows_its_state(client, janis, make_case, payroll, django_capture_on_commit_callbacks):
     case = make_case(team=payroll)
-    Case.objects.filter(pk=case.pk).update(status="resolved", assignee=janis)
+    Case.objects.filter(pk=case.pk).update(status="resolved", assignee=janis, action_summary="Fixed")
     case.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         sending.queue_closing_notification(case=case, actor=janis, subject="We fixed it", body="Hello", locale="en")

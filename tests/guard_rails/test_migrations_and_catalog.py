@@ -70,5 +70,5 @@ def test_plural_entries_have_every_latvian_form(fresh_catalog):
 
 def test_the_committed_catalog_is_up_to_date(fresh_catalog):
     committed = polib.pofile(str(CATALOG))
-    key = lambda entry: (entry.msgctxt, entry.msgid)  # noqa: E731
+    key = lambda entry: (entry.msgctxt or "", entry.msgid)  # noqa: E731
     assert sorted(map(key, committed)) == sorted(map(key, fresh_catalog)), "run make makemessages and commit the catalog"
