@@ -254,6 +254,7 @@ class EventKind(models.TextChoices):
     NOTIFICATION = "notification", _("Notification")
     PRIVACY = "privacy", _("Privacy action")
     IDENTITY = "identity", _("Contact details disagree")
+    REVISED = "revised", _("Response updated")
 
 
 class Event(models.Model):

@@ -1,5 +1,8 @@
 """What came in: sources, the people who answered, and their answers."""
 
+import zoneinfo
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +11,49 @@ from .contact_details import email_key, validate_person_name
 from .metrics import SCORE_RANGES, Band, Metric, band_for
 
 
+class SourceKind(models.TextChoices):
+    """What a source sends, and so which endpoint or importer reads it (README, "Connectors")."""
+
+    CASEWORK = "casework", _("Casework JSON (API or signed webhook)")
+    FORMBRICKS = "formbricks", _("Formbricks webhook")
+    DELIGHTED = "delighted", _("Delighted webhook")
+    TYPEFORM = "typeform", _("Typeform webhook")
+    QUALTRICS_CSV = "qualtrics_csv", _("Qualtrics CSV export")
+    GENERIC_CSV = "generic_csv", _("Casework CSV")
+
+
+# Kinds that post to /api/v1/webhooks/<slug>, each verified with its tool's own signature scheme.
+WEBHOOK_KINDS = (SourceKind.CASEWORK, SourceKind.FORMBRICKS, SourceKind.DELIGHTED, SourceKind.TYPEFORM)
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(_("Not a time zone name such as Europe/Riga.")) from None
+
+
 class Source(models.Model):
+    Kind = SourceKind
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=15, choices=SourceKind.choices, default=SourceKind.CASEWORK)
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    default_product = models.CharField(
+        _("default product"),
+        max_length=100,
+        blank=True,
+        help_text=_("The product of every response from this source whose answers do not name one."),
+    )
+    time_zone = models.CharField(
+        _("time zone of exported dates"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("For legacy Qualtrics exports, whose dates carry no time zone; empty means the server's."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -43,6 +84,98 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.source} · {self.prefix}…"
+
+
+class WebhookSecret(models.Model):
+    """A signing secret for a source's webhooks. Unlike an API token it is kept as it is: checking an
+    HMAC signature needs the key itself. Several may be active at once while a tool rotates them."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="webhook_secrets", verbose_name=_("source"))
+    label = models.CharField(_("label"), max_length=100, blank=True)
+    secret = models.CharField(_("secret"), max_length=500, editable=False)
+    # The first characters, so that people can tell secrets apart without seeing them.
+    hint = models.CharField(_("begins with"), max_length=12, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook secret")
+        verbose_name_plural = _("webhook secrets")
+
+    def __str__(self):
+        return f"{self.source} · {self.hint}…"
+
+
+class FieldMapping(models.Model):
+    """Which answer of a tool's payload means what, where the payload does not say it: a Formbricks
+    element id, a Typeform field ref or hidden field, a Qualtrics ImportId (or column name), a
+    Delighted survey type or person property."""
+
+    class Target(models.TextChoices):
+        SCORE = "score", _("Score")
+        COMMENT = "comment", _("Comment")
+        PRODUCT = "product", _("Product")
+        RESPONDENT_ID = "respondent_id", _("Respondent's user id")
+        RESPONDENT_EMAIL = "respondent_email", _("Respondent's e-mail")
+        RESPONDENT_NAME = "respondent_name", _("Respondent's name")
+        RESPONDENT_COMPANY = "respondent_company", _("Respondent's company")
+        RESPONDENT_COUNTRY = "respondent_country", _("Respondent's country")
+        LOCALE = "locale", _("Language")
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("source"))
+    survey = models.CharField(
+        _("survey"),
+        max_length=200,
+        blank=True,
+        help_text=_("The tool's survey or form id this line is for; empty for every survey."),
+    )
+    key = models.CharField(
+        _("question"),
+        max_length=200,
+        blank=True,
+        help_text=_("Element id, field ref, hidden field, ImportId or property name as the tool sends it."),
+    )
+    value = models.CharField(
+        _("fixed value"), max_length=200, blank=True, help_text=_("Used instead of an answer when the question is empty.")
+    )
+    target = models.CharField(_("means"), max_length=20, choices=Target.choices)
+    metric = models.CharField(_("metric"), max_length=4, choices=Metric.choices, blank=True)
+    scale = models.PositiveSmallIntegerField(
+        _("points on the tool's scale"),
+        null=True,
+        blank=True,
+        help_text=_("Only when the tool's scale is shorter than Casework's: 3 for a 3-point CSAT, 5 for a 5-point CES."),
+    )
+
+    class Meta:
+        ordering = ["source", "survey", "target", "key"]
+        verbose_name = _("field mapping")
+        verbose_name_plural = _("field mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "survey", "key", "value", "target"], name="mapping_once"),
+            models.CheckConstraint(
+                condition=~models.Q(key="", value=""), name="mapping_has_key_or_value"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(target="score") | ~models.Q(metric=""), name="mapping_score_has_metric"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.survey or '*'} · {self.key or repr(self.value)} → {self.get_target_display()}"
+
+    def clean(self):
+        if not self.key and not self.value:
+            raise ValidationError(_("Give the question, or a fixed value."))
+        if self.target == self.Target.SCORE and not self.metric:
+            raise ValidationError({"metric": _("A score needs its metric.")})
+        if self.scale is not None and (self.target != self.Target.SCORE or (self.metric, self.scale) not in SHORT_SCALES):
+            raise ValidationError({"scale": _("Only a 3-point CSAT or a 5-point CES can be converted.")})
+
+
+# Shorter scales some tools use, converted so that each answer keeps its band (metrics.py).
+SHORT_SCALES = {("csat", 3): {1: 1, 2: 3, 3: 5}, ("ces", 5): {1: 1, 2: 2, 3: 4, 4: 5, 5: 7}}
 
 
 class Respondent(models.Model):

@@ -1,6 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
-from .models import Import, Route, Rule
+from .deliveries import retry_delivery
+from .models import Delivery, Import, Route, Rule
 
 
 @admin.register(Rule)
@@ -30,3 +36,52 @@ class ImportAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The Deliveries page: every webhook delivery with its outcome, so that nothing a tool sent is
+    lost; one that could not be mapped keeps its body and error and can be retried once fixed."""
+
+    list_display = ["received_at", "source", "event", "status", "error_summary", "outcome", "attempts"]
+    list_filter = ["status", "source"]
+    search_fields = ["delivery_id", "outcome"]
+    date_hierarchy = "received_at"
+    list_select_related = ["source"]
+    actions = ["retry"]
+    fields = ["source", "delivery_id", "event", "received_at", "status", "error", "outcome", "attempts", "processed_at", "body_size"]
+    readonly_fields = fields
+    change_form_template = "admin/intake/delivery/change_form.html"
+
+    def has_add_permission(self, request):
+        return False  # deliveries come from the tools
+
+    @admin.display(description=_("error"))
+    def error_summary(self, delivery):
+        return Truncator(delivery.error).chars(120)
+
+    @admin.display(description=_("body kept"))
+    def body_size(self, delivery):
+        size = len(delivery.body or b"")
+        return _("%(size)d bytes") % {"size": size} if size else _("no (cleared once processed)")
+
+    @admin.action(description=_("Retry the selected failed deliveries"))
+    def retry(self, request, queryset):
+        retried = sum(retry_delivery(delivery=delivery) for delivery in queryset)
+        self.message_user(request, _("Deliveries queued again: %(count)d.") % {"count": retried}, messages.SUCCESS)
+
+    def get_urls(self):
+        return [
+            path("<int:pk>/retry/", self.admin_site.admin_view(self.retry_view), name="intake_delivery_retry"),
+            *super().get_urls(),
+        ]
+
+    def retry_view(self, request, pk):
+        delivery = get_object_or_404(Delivery, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, delivery):
+            raise PermissionDenied
+        if retry_delivery(delivery=delivery):
+            self.message_user(request, _("The delivery was queued again."), messages.SUCCESS)
+        else:
+            self.message_user(request, _("Only a failed delivery can be retried."), messages.WARNING)
+        return redirect("admin:intake_delivery_change", pk)

@@ -1,5 +1,6 @@
 """`POST /api/v1/responses` (DESIGN.md, "Ingestion API"). Machine-to-machine: a Source's bearer
-token, never a session, so no CSRF token is needed and a signed-in browser cannot post here."""
+token, or a Standard Webhooks signature made with one of its webhook secrets (webhook_auth.py), never
+a session, so no CSRF token is needed and a signed-in browser cannot post here."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -12,6 +13,7 @@ from casework.feedback.tokens import source_for_token
 
 from .ingestion import ingest
 from .jsonbody import BadJson, load_json
+from .webhook_auth import is_signed, source_for_signature
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -30,7 +32,7 @@ def _bearer_token(request) -> str:
 def post_responses(request):
     token = _bearer_token(request)
     source = source_for_token(token) if token else None
-    if source is None:
+    if source is None and not (is_signed(request) and not token):
         response = _error(401, "A valid API token is required: send 'Authorization: Bearer <token>'.")
         response["WWW-Authenticate"] = 'Bearer realm="casework"'
         return response
@@ -46,6 +48,10 @@ def post_responses(request):
     body = request.read(limit + 1)
     if len(body) > limit:
         return _error(413, f"The body is larger than {limit} bytes; send smaller batches.", limit=limit)
+    if source is None:
+        source, refused = source_for_signature(request.headers, body)
+        if source is None:
+            return _error(401, f"Signature refused: {refused}")
     try:
         payload = load_json(body)
     except BadJson as error:

@@ -45,6 +45,13 @@ class TooManyValues:
 
 
 @dataclass
+class RowProblem:
+    """A row that cannot become a response at all (e.g. a Qualtrics row without the mapped score)."""
+
+    message: str
+
+
+@dataclass
 class Problem:
     row: int
     field: str
@@ -88,8 +95,14 @@ def open_text(binary) -> io.TextIOWrapper:
     return io.TextIOWrapper(binary, encoding="utf-8-sig", newline="")
 
 
-def read_rows(text) -> Iterator[tuple[int, dict]]:
-    """(row number as a spreadsheet shows it, the row's raw item) — the header is row 1."""
+def read_rows(text, source: Source | None = None) -> Iterator[tuple[int, dict]]:
+    """(row number as a spreadsheet shows it, the row's raw item) — the header is row 1. A Qualtrics
+    source's files are Qualtrics exports (connectors/qualtrics.py)."""
+    if source is not None and source.kind == Source.Kind.QUALTRICS_CSV:
+        from .connectors import qualtrics
+
+        yield from qualtrics.read_rows(text, source)
+        return
     reader = csv.reader(text)
     try:
         header = next(reader)
@@ -158,7 +171,7 @@ def import_csv(
     chunk: list[tuple[int, dict]] = []
     text = open_text(binary)
     try:
-        for row_number, raw in read_rows(text):
+        for row_number, raw in read_rows(text, source):
             chunk.append((row_number, raw))
             if len(chunk) >= chunk_size:
                 _import_chunk(source, chunk, summary)
@@ -180,19 +193,19 @@ def _import_chunk(source, chunk, summary) -> None:
     rows = [(number, raw) for number, raw in chunk if isinstance(raw, dict)]
     results = dict(zip((number for number, _raw in rows), ingest(source, [raw for _number, raw in rows])))
     for row_number, raw in chunk:
-        if isinstance(raw, TooManyValues):
+        if not isinstance(raw, dict):  # TooManyValues, RowProblem
             summary.add(row_number, Result(None, INVALID, errors={"row": [raw.message]}))
         else:
             summary.add(row_number, results[row_number])
 
 
-def preview(binary, *, rows: int = 10) -> list[tuple[int, dict]]:
+def preview(binary, *, rows: int = 10, source: Source | None = None) -> list[tuple[int, dict]]:
     """The first `rows` rows as they will be read, for the upload page to show before anything is
     stored. Raises CsvFileError for a file that cannot be imported at all."""
     first = []
     text = open_text(binary)
     try:
-        for row in read_rows(text):
+        for row in read_rows(text, source):
             first.append(row)
             if len(first) >= rows:
                 break

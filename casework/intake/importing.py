@@ -25,7 +25,7 @@ def upload_import(*, source, user, uploaded_file) -> Import:
     if not uploaded_file.size:
         raise UploadRefused(_("The file is empty."))
     try:
-        preview(uploaded_file.file)
+        preview(uploaded_file.file, source=source)
     except CsvFileError as error:
         raise UploadRefused(str(error)) from None
     uploaded_file.seek(0)
@@ -42,7 +42,7 @@ def upload_import(*, source, user, uploaded_file) -> Import:
 
 def preview_rows(csv_import: Import, rows: int = 10) -> list[tuple[int, dict]]:
     with csv_import.file.open("rb") as handle:
-        return preview(handle, rows=rows)
+        return preview(handle, rows=rows, source=csv_import.source)
 
 
 # Who hands a queued import to a worker: intake/tasks.py registers its task here when the app starts

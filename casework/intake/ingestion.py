@@ -226,6 +226,13 @@ def report_conflicts(response: Response, identity, match, case: Case | None, con
         )
 
 
+def route_response(source: Source, response: Response, *, country: str = "", now: datetime.datetime | None = None) -> Case | None:
+    """Opens or joins the case a stored response calls for, for a response that a later delivery
+    completed (revisions.py): the same rules and routing as a new one."""
+    context = _Context(source, active_rules(), list(Route.objects.select_related("team")), now or timezone.now())
+    return _route_one(response, country, context)
+
+
 # The one-by-one path, for a batch that met a concurrent writer.
 
 

@@ -154,3 +154,43 @@ class ImportProblem(models.Model):
         ordering = ["row", "pk"]
         verbose_name = _("import problem")
         verbose_name_plural = _("import problems")
+
+
+class Delivery(models.Model):
+    """One webhook delivery as it arrived, kept until it is processed so that nothing a tool sent is
+    lost. The body holds personal data: it is emptied once the delivery has been processed, and kept
+    (with the error) only while a delivery that could not be mapped waits for someone to fix the
+    mapping and retry it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Waiting to be processed")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Nothing to store")
+        FAILED = "failed", _("Failed")
+
+    source = models.ForeignKey("feedback.Source", on_delete=models.CASCADE, related_name="+", verbose_name=_("source"))
+    # The tool's id for this delivery (webhook-id, event_id): a second delivery with the same id is a replay.
+    delivery_id = models.CharField(_("delivery id"), max_length=200)
+    event = models.CharField(_("event"), max_length=50, blank=True)
+    received_at = models.DateTimeField(_("received"), db_index=True)
+    body = models.BinaryField(_("body"), blank=True, default=b"")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    error = models.TextField(_("error"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "delivery_id"], name="delivery_once_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["received", "processed", "ignored", "failed"]), name="delivery_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "received_at"], name="delivery_status_idx")]
+
+    def __str__(self):
+        return f"{self.source} · {self.delivery_id}"

@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from . import importing
+from . import deliveries, importing
 
 
 @task
@@ -10,3 +10,8 @@ def run_import(import_id: int) -> None:
 
 def enqueue_import(import_id: int) -> None:
     run_import.enqueue(import_id)
+
+
+@task
+def process_delivery_task(delivery_id: int) -> None:
+    deliveries.process_delivery(delivery_id)

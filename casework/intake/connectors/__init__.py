@@ -1,0 +1,34 @@
+"""What each survey tool's webhook says, as the ingestion API's items."""
+
+import json
+
+from django.utils.translation import gettext as _
+
+from casework.feedback.models import SourceKind
+
+from . import delighted, formbricks, typeform
+from .mapping import MappingError, NotYet, Translated, load_mappings
+
+__all__ = ["MappingError", "NotYet", "Translated", "translate"]
+
+TRANSLATORS = {SourceKind.FORMBRICKS: formbricks.translate, SourceKind.DELIGHTED: delighted.translate, SourceKind.TYPEFORM: typeform.translate}
+
+
+def translate(source, body: bytes) -> Translated:
+    payload = parse(body)
+    if source.kind == SourceKind.CASEWORK:
+        items = payload["responses"] if isinstance(payload, dict) and "responses" in payload else [payload]
+        if not isinstance(items, list):
+            raise MappingError(_("'responses' must be a list of response objects."))
+        return Translated(event="responses", items=items)
+    translator = TRANSLATORS.get(source.kind)
+    if translator is None:
+        raise MappingError(_("This source takes files, not webhooks."))
+    return translator(source, payload, load_mappings(source))
+
+
+def parse(body: bytes):
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise MappingError(_("The body is not valid UTF-8 JSON: %(error)s") % {"error": error}) from None
