@@ -74,3 +74,49 @@ def post(client, token):
         return client.generic("POST", API, body, content_type=content_type, headers=headers)
 
     return send
+
+
+@pytest.fixture
+def webhook(client, django_capture_on_commit_callbacks):
+    """Posts a body to a source's webhook address, signed as its tool signs (or with `headers` as given)."""
+    import time
+
+    from casework.intake import signatures
+
+    def send(source, payload=None, *, secret=None, raw=None, headers=None, msg_id="msg_1", timestamp=None):
+        body = raw if raw is not None else json.dumps(payload).encode()
+        if headers is None:
+            headers = {}
+            if source.kind in ("formbricks", "casework"):
+                stamp = int(time.time()) if timestamp is None else timestamp
+                headers = {"webhook-id": msg_id, "webhook-timestamp": str(stamp),
+                           "webhook-signature": signatures.sign_standard(secret, msg_id, stamp, body)}
+            elif source.kind == "delighted":
+                headers = {"X-Delighted-Webhook-Signature": signatures.sign_delighted(secret, body)}
+            elif source.kind == "typeform":
+                headers = {"Typeform-Signature": signatures.sign_typeform(secret, body)}
+        # Processing is queued after commit, as in production; the in-process task backend runs it.
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.generic("POST", f"/api/v1/webhooks/{source.slug}", body, content_type="application/json", headers=headers)
+
+    return send
+
+
+@pytest.fixture
+def make_source(db):
+    from casework.feedback.models import FieldMapping, Source
+    from casework.feedback.webhook_secrets import add_webhook_secret, create_webhook_secret
+
+    def make(kind, *, mappings=(), secret=None, **fields):
+        source = Source.objects.create(name=f"{kind} source", slug=f"{kind}-source", kind=kind, **fields)
+        for line in mappings:
+            FieldMapping.objects.create(source=source, **line)
+        if kind in ("formbricks", "delighted"):
+            secret = secret or ("whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" if kind == "formbricks" else "delighted-private-api-key-1234")
+            add_webhook_secret(source=source, secret=secret)
+        elif kind in ("typeform", "casework"):
+            secret = create_webhook_secret(source=source)[1]
+        source.secret = secret
+        return source
+
+    return make
