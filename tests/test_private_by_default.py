@@ -14,6 +14,7 @@ PUBLIC = {
     "set_language",  # switching language on the login page
     "healthz",  # load balancers and monitors
     "intake:api-responses",  # survey tools, with a bearer token instead of a session
+    "intake:api-webhook",  # survey tools, with their own signature instead of a session (tests/intake/test_webhooks.py)
     "outreach:optout",  # respondents, with a signed token from their e-mail
 }
 SAMPLE_VALUES = {"int": "1", "str": "CW-1001", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
