@@ -46,7 +46,11 @@ def ingest_or_complete(source: Source, raw_items: list, *, now: datetime.datetim
 
 @transaction.atomic
 def _complete(source: Source, item: Item, now) -> Result:
-    response = Response.objects.select_for_update().select_related("respondent").get(source=source, external_id=item.external_id)
+    response = (
+        Response.objects.select_for_update(of=("self",))
+        .select_related("respondent")
+        .get(source=source, external_id=item.external_id)
+    )
     personal, attached = _match(source, response, item)
     before = {"metric": response.metric, "score": response.score}
     changed = (["respondent"] if attached else []) + _apply(response, item, personal)

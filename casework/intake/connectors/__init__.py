@@ -2,6 +2,7 @@
 
 import json
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from casework.feedback.models import SourceKind
@@ -20,6 +21,8 @@ def translate(source, body: bytes) -> Translated:
         items = payload["responses"] if isinstance(payload, dict) and "responses" in payload else [payload]
         if not isinstance(items, list):
             raise MappingError(_("'responses' must be a list of response objects."))
+        if len(items) > settings.CASEWORK_API_MAX_BATCH:
+            raise MappingError(_("At most %(max)d responses per delivery.") % {"max": settings.CASEWORK_API_MAX_BATCH})
         return Translated(event="responses", items=items)
     translator = TRANSLATORS.get(source.kind)
     if translator is None:
