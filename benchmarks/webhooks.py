@@ -46,11 +46,12 @@ import json
 from casework.cases.models import Case
 from casework.feedback.models import Response
 from casework.intake.models import Delivery
+bench = Response.objects.filter(source__slug="formbricks-bench")
 print(json.dumps({
     "statuses": {s: Delivery.objects.filter(status=s).count() for s in ["received", "processed", "ignored", "failed"]},
-    "responses": Response.objects.count(),
-    "with_comment": Response.objects.exclude(comment="").count(),
-    "cases": Case.objects.count(),
+    "responses": bench.count(),
+    "with_comment": bench.exclude(comment="").count(),
+    "cases": Case.objects.filter(response__in=bench).count(),
     "bodies_kept": Delivery.objects.exclude(body=b"").count(),
 }))
 """
@@ -91,7 +92,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rate", type=float, default=20, help="deliveries per second")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    # Sync workers mostly wait for the database; gunicorn's advice is 2 × cores + 1.
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8766)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="casework-webhooks-"))
@@ -156,6 +158,7 @@ def main():
                     time.sleep(delay)
                 pool.submit(send, n, body)
         sending = time.perf_counter() - began
+        load = os.getloadavg()[0]
         drained_at = time.perf_counter()
         for _ in range(600):
             state = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
@@ -177,6 +180,7 @@ def main():
     lost = codes.get(202, 0) - state["statuses"]["processed"]
     print(f"[{database}] {total} signed Formbricks deliveries at {args.rate:g}/s over {sending:.1f} s, "
           f"{args.workers} gunicorn workers + 1 db_worker: answers {codes}")
+    print(f"[{database}] load average while sending: {load:.1f} on {os.cpu_count()} cores")
     print(f"[{database}] answer time: median {pick(0.5):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms, "
           f"max {timings[-1] * 1000:.1f} ms")
     print(f"[{database}] worker drained {drain:.1f} s after the last delivery; deliveries {state['statuses']}; "

@@ -63,10 +63,6 @@ def standard_key(secret: str) -> bytes | None:
     return key or None
 
 
-def active_secrets(source: Source) -> list[str]:
-    return list(source.webhook_secrets.filter(revoked_at__isnull=True).values_list("secret", flat=True))
-
-
 def revoke_webhook_secret(*, secret: WebhookSecret) -> None:
     WebhookSecret.objects.filter(pk=secret.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
