@@ -7,6 +7,7 @@ class IntakeConfig(AppConfig):
     verbose_name = _("Intake")
 
     def ready(self):
-        from . import importing, tasks
+        from . import deliveries, importing, tasks
 
         importing.register_runner(tasks.enqueue_import)
+        deliveries.register_processor(tasks.enqueue_delivery)

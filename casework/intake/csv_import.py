@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from casework.feedback.models import Source
 
+from .connectors import qualtrics
+from .csv_rows import CsvFileError, TooManyValues
 from .ingestion import CREATED, DUPLICATE, INVALID, Result, ingest
 
 ITEM_COLUMNS = ["id", "metric", "score", "comment", "answered_at", "channel", "product", "url", "locale"]
@@ -23,32 +25,6 @@ MAX_PROBLEMS_KEPT = 1000
 # csv's default limit (128 KiB) is far above the comment cap, and keeps a broken quote from
 # swallowing the whole file into one field.
 csv.field_size_limit(1024 * 1024)
-
-
-class CsvFileError(Exception):
-    """The file as a whole cannot be imported (wrong columns, not UTF-8, not CSV)."""
-
-
-@dataclass
-class TooManyValues:
-    """A row with more values than the header has columns: usually a quote left open upstream."""
-
-    expected: int
-    found: int
-
-    @property
-    def message(self) -> str:
-        return _("This row has %(found)d values but the header has %(expected)d columns.") % {
-            "found": self.found,
-            "expected": self.expected,
-        }
-
-
-@dataclass
-class RowProblem:
-    """A row that cannot become a response at all (e.g. a Qualtrics row without the mapped score)."""
-
-    message: str
 
 
 @dataclass
@@ -99,8 +75,6 @@ def read_rows(text, source: Source | None = None) -> Iterator[tuple[int, dict]]:
     """(row number as a spreadsheet shows it, the row's raw item) — the header is row 1. A Qualtrics
     source's files are Qualtrics exports (connectors/qualtrics.py)."""
     if source is not None and source.kind == Source.Kind.QUALTRICS_CSV:
-        from .connectors import qualtrics
-
         yield from qualtrics.read_rows(text, source)
         return
     reader = csv.reader(text)

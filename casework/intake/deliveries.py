@@ -6,6 +6,7 @@ cannot be mapped keeps its body and error for the Deliveries page, where it can 
 import hashlib
 import json
 import logging
+from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -55,11 +56,20 @@ def retry_delivery(*, delivery: Delivery) -> bool:
     return bool(updated)
 
 
-def _enqueue(pk: int) -> None:
-    from .tasks import process_delivery_task
+# Who hands a stored delivery to a worker: intake/tasks.py registers its task here when the app starts
+# (apps.py), so this module never imports the task module that imports it.
+_processor: Callable[[int], None] | None = None
 
+
+def register_processor(processor: Callable[[int], None]) -> None:
+    global _processor
+    _processor = processor
+
+
+def _enqueue(pk: int) -> None:
     # After commit, so that a worker finds the row; with the in-process backend it runs right here.
-    transaction.on_commit(lambda: process_delivery_task.enqueue(pk))
+    if _processor is not None:
+        transaction.on_commit(lambda: _processor(pk))
 
 
 def process_delivery(pk: int) -> None:

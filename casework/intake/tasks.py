@@ -15,3 +15,7 @@ def enqueue_import(import_id: int) -> None:
 @task
 def process_delivery_task(delivery_id: int) -> None:
     deliveries.process_delivery(delivery_id)
+
+
+def enqueue_delivery(delivery_id: int) -> None:
+    process_delivery_task.enqueue(delivery_id)

@@ -1,12 +1,11 @@
 """What each survey tool's webhook says, as the ingestion API's items."""
 
-import json
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
 from casework.feedback.models import SourceKind
 
+from ..jsonbody import BadJson, load_json
 from . import delighted, formbricks, typeform
 from .mapping import MappingError, NotYet, Translated, load_mappings
 
@@ -31,7 +30,8 @@ def translate(source, body: bytes) -> Translated:
 
 
 def parse(body: bytes):
+    # As strict as the API: a key twice in one object is refused, not guessed at.
     try:
-        return json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as error:
-        raise MappingError(_("The body is not valid UTF-8 JSON: %(error)s") % {"error": error}) from None
+        return load_json(body)
+    except BadJson as error:
+        raise MappingError(str(error)) from None

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from casework.feedback.models import Source
 
-from ..csv_import import CsvFileError, RowProblem, TooManyValues
+from ..csv_rows import CsvFileError, RowProblem, TooManyValues
 from .mapping import Answer, MappingError, NotYet, as_text, build_item, load_mappings
 
 # ImportIds of the metadata columns, and the names legacy exports give them.
