@@ -107,21 +107,24 @@ class WebhookSecret(models.Model):
         return f"{self.source} · {self.hint}…"
 
 
+class MappingTarget(models.TextChoices):
+    SCORE = "score", _("Score")
+    COMMENT = "comment", _("Comment")
+    PRODUCT = "product", _("Product")
+    RESPONDENT_ID = "respondent_id", _("Respondent's user id")
+    RESPONDENT_EMAIL = "respondent_email", _("Respondent's e-mail")
+    RESPONDENT_NAME = "respondent_name", _("Respondent's name")
+    RESPONDENT_COMPANY = "respondent_company", _("Respondent's company")
+    RESPONDENT_COUNTRY = "respondent_country", _("Respondent's country")
+    LOCALE = "locale", _("Language")
+
+
 class FieldMapping(models.Model):
     """Which answer of a tool's payload means what, where the payload does not say it: a Formbricks
     element id, a Typeform field ref or hidden field, a Qualtrics ImportId (or column name), a
     Delighted survey type or person property."""
 
-    class Target(models.TextChoices):
-        SCORE = "score", _("Score")
-        COMMENT = "comment", _("Comment")
-        PRODUCT = "product", _("Product")
-        RESPONDENT_ID = "respondent_id", _("Respondent's user id")
-        RESPONDENT_EMAIL = "respondent_email", _("Respondent's e-mail")
-        RESPONDENT_NAME = "respondent_name", _("Respondent's name")
-        RESPONDENT_COMPANY = "respondent_company", _("Respondent's company")
-        RESPONDENT_COUNTRY = "respondent_country", _("Respondent's country")
-        LOCALE = "locale", _("Language")
+    Target = MappingTarget
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="mappings", verbose_name=_("source"))
     survey = models.CharField(

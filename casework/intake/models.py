@@ -156,17 +156,20 @@ class ImportProblem(models.Model):
         verbose_name_plural = _("import problems")
 
 
+class DeliveryStatus(models.TextChoices):
+    RECEIVED = "received", _("Waiting to be processed")
+    PROCESSED = "processed", _("Processed")
+    IGNORED = "ignored", _("Nothing to store")
+    FAILED = "failed", _("Failed")
+
+
 class Delivery(models.Model):
     """One webhook delivery as it arrived, kept until it is processed so that nothing a tool sent is
     lost. The body holds personal data: it is emptied once the delivery has been processed, and kept
     (with the error) only while a delivery that could not be mapped waits for someone to fix the
     mapping and retry it."""
 
-    class Status(models.TextChoices):
-        RECEIVED = "received", _("Waiting to be processed")
-        PROCESSED = "processed", _("Processed")
-        IGNORED = "ignored", _("Nothing to store")
-        FAILED = "failed", _("Failed")
+    Status = DeliveryStatus
 
     source = models.ForeignKey("feedback.Source", on_delete=models.CASCADE, related_name="+", verbose_name=_("source"))
     # The tool's id for this delivery (webhook-id, event_id): a second delivery with the same id is a replay.
@@ -174,7 +177,7 @@ class Delivery(models.Model):
     event = models.CharField(_("event"), max_length=50, blank=True)
     received_at = models.DateTimeField(_("received"), db_index=True)
     body = models.BinaryField(_("body"), blank=True, default=b"")
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.RECEIVED)
     error = models.TextField(_("error"), blank=True)
     outcome = models.CharField(_("outcome"), max_length=500, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
@@ -187,7 +190,7 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "delivery_id"], name="delivery_once_per_source"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["received", "processed", "ignored", "failed"]), name="delivery_status_valid"
+                condition=models.Q(status__in=DeliveryStatus.values), name="delivery_status_valid"
             ),
         ]
         indexes = [models.Index(fields=["status", "received_at"], name="delivery_status_idx")]
