@@ -41,12 +41,13 @@ def receive_delivery(*, source: Source, delivery_id: str, body: bytes) -> Delive
     try:
         with transaction.atomic():
             delivery = Delivery.objects.create(source=source, delivery_id=delivery_id, body=body, received_at=timezone.now())
+            _enqueue(delivery.pk)
     except IntegrityError:
         return None
-    _enqueue(delivery.pk)
     return delivery
 
 
+@transaction.atomic
 def retry_delivery(*, delivery: Delivery) -> bool:
     updated = Delivery.objects.filter(pk=delivery.pk, status=Delivery.Status.FAILED).update(
         status=Delivery.Status.RECEIVED, error=""
@@ -67,9 +68,11 @@ def register_processor(processor: Callable[[int], None]) -> None:
 
 
 def _enqueue(pk: int) -> None:
-    # After commit, so that a worker finds the row; with the in-process backend it runs right here.
+    # In the delivery's own transaction: with the database task backend the task row commits with the
+    # delivery (one commit per request, and never a stored delivery without its task, as a crash
+    # between commit and an on_commit hook would leave); the in-process backend runs it right here.
     if _processor is not None:
-        transaction.on_commit(lambda: _processor(pk))
+        _processor(pk)
 
 
 def process_delivery(pk: int) -> None:

@@ -284,3 +284,19 @@ def test_casework_json_through_a_signed_webhook(webhook, make_source, routes):
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and "r-2: score" in delivery.error
     assert list(Response.objects.values_list("external_id", flat=True)) == ["r-1"]
+
+
+def test_with_a_worker_the_answer_comes_first_and_the_delivery_waits_in_the_queue(webhook, formbricks, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from casework.intake.deliveries import process_delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    assert webhook(formbricks, payloads.formbricks(data={"nps": 3}), secret=formbricks.secret).status_code == 202
+    delivery = Delivery.objects.get()
+    assert delivery.status == "received" and delivery.body and not Response.objects.exists()
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "casework.intake.tasks.process_delivery_task" and task.args_kwargs["args"] == [delivery.pk]
+    process_delivery(delivery.pk)  # what the worker runs
+    delivery.refresh_from_db()
+    assert delivery.status == "processed" and Response.objects.get().score == 3
