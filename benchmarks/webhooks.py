@@ -95,6 +95,10 @@ def main():
     # Sync workers mostly wait for the database; gunicorn's advice is 2 × cores + 1.
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--worker-after", action="store_true",
+        help="start the worker only after the last delivery: answer times without the worker's load on the same cores",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="casework-webhooks-"))
     env = {
@@ -112,10 +116,14 @@ def main():
          "--bind", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env,
     )
     worker_log = open(work / "worker.log", "w")
-    worker = subprocess.Popen(
-        [PYTHON, "manage.py", "db_worker", "--queue-name", "default", "--no-reload", "--interval", "0.2", "--no-startup-delay"],
-        cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
-    )
+
+    def start_worker():
+        return subprocess.Popen(
+            [PYTHON, "manage.py", "db_worker", "--queue-name", "default", "--no-reload", "--interval", "0.2", "--no-startup-delay"],
+            cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+        )
+
+    worker = None if args.worker_after else start_worker()
     rng = random.Random(1)
     timings, codes, lock, updates = [], {}, threading.Lock(), []
     sent_updates = 0
@@ -159,6 +167,8 @@ def main():
                 pool.submit(send, n, body)
         sending = time.perf_counter() - began
         load = os.getloadavg()[0]
+        if worker is None:
+            worker = start_worker()
         drained_at = time.perf_counter()
         for _ in range(600):
             state = json.loads(manage(env, "shell", "-c", CHECK).stdout.strip().splitlines()[-1])
@@ -168,9 +178,10 @@ def main():
         drain = time.perf_counter() - drained_at
     finally:
         server.terminate()
-        worker.terminate()
         server.wait(timeout=30)
-        worker.wait(timeout=30)
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)
         worker_log.close()
         errors = [line for line in (work / "worker.log").read_text().splitlines() if "Error" in line]
         shutil.rmtree(work, ignore_errors=True)
@@ -178,8 +189,9 @@ def main():
     pick = lambda q: timings[min(len(timings) - 1, int(q * len(timings)))] * 1000  # noqa: E731
     created = total - sent_updates
     lost = codes.get(202, 0) - state["statuses"]["processed"]
+    when = "started after the last delivery" if args.worker_after else "running alongside"
     print(f"[{database}] {total} signed Formbricks deliveries at {args.rate:g}/s over {sending:.1f} s, "
-          f"{args.workers} gunicorn workers + 1 db_worker: answers {codes}")
+          f"{args.workers} gunicorn workers, 1 db_worker {when}: answers {codes}")
     print(f"[{database}] load average while sending: {load:.1f} on {os.cpu_count()} cores")
     print(f"[{database}] answer time: median {pick(0.5):.1f} ms, p95 {pick(0.95):.1f} ms, p99 {pick(0.99):.1f} ms, "
           f"max {timings[-1] * 1000:.1f} ms")
