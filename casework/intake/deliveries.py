@@ -38,12 +38,13 @@ def delivery_id_for(source: Source, headers, body: bytes) -> str:
 
 def receive_delivery(*, source: Source, delivery_id: str, body: bytes) -> Delivery | None:
     """The stored delivery, queued for processing; None when this id was received before."""
-    try:
-        with transaction.atomic():
-            delivery = Delivery.objects.create(source=source, delivery_id=delivery_id, body=body, received_at=timezone.now())
-            _enqueue(delivery.pk)
-    except IntegrityError:
-        return None
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                delivery = Delivery.objects.create(source=source, delivery_id=delivery_id, body=body, received_at=timezone.now())
+        except IntegrityError:
+            return None
+        _enqueue(delivery.pk)
     return delivery
 
 
@@ -89,7 +90,10 @@ def process_delivery(pk: int) -> None:
     if translated.ignored:
         return _finish(delivery, Delivery.Status.IGNORED, event=translated.event, outcome=translated.ignored)
     try:
-        results = _store(delivery.source, translated.items)
+        # A savepoint, so that a failure leaves the caller's transaction usable for recording it (the
+        # in-process task backend runs this inside the request's transaction).
+        with transaction.atomic():
+            results = _store(delivery.source, translated.items)
     except Exception:
         # Kept with its body for a retry, and the request that stored it still answered 2xx.
         logger.exception("Delivery %s could not be processed", pk)

@@ -300,3 +300,17 @@ def test_with_a_worker_the_answer_comes_first_and_the_delivery_waits_in_the_queu
     process_delivery(delivery.pk)  # what the worker runs
     delivery.refresh_from_db()
     assert delivery.status == "processed" and Response.objects.get().score == 3
+
+
+def test_an_internal_error_while_processing_keeps_the_delivery_for_a_retry(webhook, formbricks, monkeypatch):
+    from django.utils import timezone
+
+    def broken(source, items):
+        # A real database error inside the request's transaction (the in-process task backend).
+        Delivery.objects.create(source=source, delivery_id="same", received_at=timezone.now())
+
+    monkeypatch.setattr("casework.intake.deliveries.ingest_or_complete", broken)
+    answer = webhook(formbricks, payloads.formbricks(data={"nps": 3}), secret=formbricks.secret, msg_id="same")
+    assert answer.status_code == 202
+    delivery = Delivery.objects.get()
+    assert delivery.status == "failed" and delivery.body and "Internal error" in delivery.error
