@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "casework.outreach",
     "casework.privacy",
     "casework.insights",
+    "casework.scheduling",
     "casework.demo",
 ]
 
@@ -252,7 +253,8 @@ else:
         }
     }
 
-# Background work: in-process by default; production runs `manage.py db_worker`.
+# Background work: in-process by default; production runs `manage.py worker`, which also runs the
+# periodic jobs below.
 TASKS = {
     "default": {
         "BACKEND": {
@@ -260,6 +262,16 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
         }[env("TASKS_BACKEND", "immediate")],
     }
+}
+
+# Periodic jobs run by `manage.py worker` (README, "Worker and scheduled jobs"): name → (cron expression
+# in TIME_ZONE, dotted path of a function called without arguments). Add a job with one line here; the
+# worker makes sure only one worker runs a job at a time, and `manage.py check` validates the list.
+CASEWORK_PERIODIC_JOBS = {
+    "escalate": ("*/5 * * * *", "casework.cases.escalation.escalate_overdue"),
+    "send-outbox": ("*/5 * * * *", "casework.outreach.sending.send_due"),
+    "staff-assignment-mail": ("*/2 * * * *", "casework.outreach.staffmail.send_assignment_emails"),
+    "staff-overdue-digest": ("0 7 * * 1-5", "casework.outreach.staffmail.send_overdue_digests"),
 }
 
 # Security headers. Pages carry no inline script or style, so the policy needs no 'unsafe-inline'.

@@ -1,5 +1,5 @@
-"""Escalating overdue cases: run by `manage.py escalate` every few minutes, from cron or a systemd
-timer (django.tasks has no scheduler of its own)."""
+"""Escalating overdue cases: a periodic job of `manage.py worker` (settings.CASEWORK_PERIODIC_JOBS),
+also run by `manage.py escalate`."""
 
 from django.db import transaction
 from django.utils import timezone
