@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_event_kind_identity'),
+        ('cases', '0008_event_kind_action'),
         ('feedback', '0006_respondent_search_key_and_anonymised'),
         ('teams', '0002_staff_email'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
