@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,7 @@ from .requestlog import fulfil
 from .retention import describe_period
 
 SCHEMA = "casework.respondent-export/1"
-# Event details that name a member of staff (by user name).
+# Event details that name a member of staff.
 STAFF_KEYS = {"assigned": ("from", "to"), "shared": ("to",)}
 
 
@@ -113,8 +114,12 @@ def _response(response: Response) -> dict:
 
 def _case(case: Case, staff: _Staff) -> dict:
     events = list(Event.objects.filter(case=case).select_related("actor"))
-    usernames = {name for event in events for key in STAFF_KEYS.get(event.kind, ()) if (name := event.data.get(key))}
-    people = {user.get_username(): user for user in get_user_model().objects.filter(username__in=usernames)}
+    # Staff are named in events by user id (or, in older events, user name): both become a role.
+    named = {value for event in events for key in STAFF_KEYS.get(event.kind, ()) if (value := event.data.get(key))}
+    users = get_user_model().objects.filter(
+        Q(pk__in=[value for value in named if isinstance(value, int)]) | Q(username__in=[value for value in named if isinstance(value, str)])
+    )
+    people = {key: user for user in users for key in (user.pk, user.get_username())}
     return {
         "number": case.reference,
         "status": case.status,

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count
 
 from casework.cases.models import Case
-from casework.feedback.contact_details import search_key
+from casework.feedback.contact_details import email_key, search_key
 from casework.feedback.models import Respondent, RespondentIdentity
 
 MAX_RESULTS = 50
@@ -38,8 +38,6 @@ def find_respondents(query: str) -> list[Respondent]:
 
 def respondent_by_reference(reference: str) -> Respondent | None:
     """For commands: a record number ("12" or "#12") or an exact e-mail address."""
-    from casework.feedback.contact_details import email_key
-
     reference = reference.strip()
     if re.fullmatch(r"#?[0-9]{1,12}", reference):
         return Respondent.objects.filter(pk=int(reference.lstrip("#"))).first()

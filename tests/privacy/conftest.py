@@ -134,8 +134,7 @@ def _work_case(case, user, tag, person, *, sent, capture):
     contact = f"Called {person.name} at {person.company}, {tag} agreed"
     note = f"{person.name} prefers phone ({tag})"
     action = f"Fixed the export for {person.email}"
-    workflow.claim_case(case=case, actor=user)
-    workflow.change_status(case=case, to="in_progress", actor=user)
+    workflow.claim_case(case=case, actor=user)  # claiming a new case starts it
     workflow.log_contact(case=case, actor=user, channel="phone", direction="outbound", outcome="reached", summary=contact)
     workflow.add_note(case=case, actor=user, text=note)
     workflow.record_action(case=case, actor=user, action_summary=action, tags=["slow payslips"])
