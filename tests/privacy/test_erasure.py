@@ -91,6 +91,7 @@ def test_later_answers_and_replays_store_no_personal_data(api, anna, dace, sourc
     assert new.count() == 3 and set(new.values_list("respondent", flat=True)) == {None}
 
 
+@pytest.mark.django_db(transaction=True)  # the restore empties the tables, which PostgreSQL does only outside a transaction
 def test_reapply_erasures_after_restoring_a_backup(anna, bob, dace, tmp_path, erasure_ledger):
     backup = tmp_path / "backup.json"
     call_command("dumpdata", "--natural-foreign", "--exclude", "contenttypes", "--exclude", "auth.permission",
