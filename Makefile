@@ -22,7 +22,7 @@ export UV_NO_PROGRESS := 1
 .PHONY: help run test test-postgres check-deploy messages makemessages chromium clean
 
 help:
-	@echo "make run    - set everything up and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make run    - set everything up and serve the demo on http://$(HOST):$(PORT), with its worker"
 	@echo "make test   - set everything up and run the whole test suite"
 
 $(UV):
@@ -56,8 +56,11 @@ chromium:
 run: $(VENV)/.app-installed messages
 	DEBUG=true $(PY) manage.py migrate --no-input
 	DEBUG=true $(PY) manage.py load_demo --if-empty
-	@echo "Serving Casework on http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
-	DEBUG=true CASEWORK_BASE_URL=$${CASEWORK_BASE_URL:-http://$(HOST):$(PORT)} $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Serving Casework on http://$(HOST):$(PORT)/ with its worker beside it (Ctrl+C stops both)"
+	@export CASEWORK_BASE_URL=$${CASEWORK_BASE_URL:-http://$(HOST):$(PORT)}; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(PY) manage.py worker & worker=$$!; \
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.test-installed messages chromium
 	DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "casework.outreach",
     "casework.privacy",
     "casework.insights",
+    "casework.scheduling",
     "casework.demo",
 ]
 
@@ -252,7 +253,8 @@ else:
         }
     }
 
-# Background work: in-process by default; production runs `manage.py db_worker`.
+# Background work: in-process by default; production runs `manage.py worker`, which also runs the
+# periodic jobs below.
 TASKS = {
     "default": {
         "BACKEND": {
@@ -260,6 +262,17 @@ TASKS = {
             "database": "django_tasks_db.DatabaseBackend",
         }[env("TASKS_BACKEND", "immediate")],
     }
+}
+
+# Periodic jobs run by `manage.py worker` (README, "Worker and scheduled jobs"): name → (cron expression
+# in TIME_ZONE, dotted path of a function called without arguments). Add a job with one line here; the
+# worker makes sure only one worker runs a job at a time, and `manage.py check` validates the list.
+CASEWORK_PERIODIC_JOBS = {
+    "escalate": ("*/5 * * * *", "casework.cases.escalation.escalate_overdue"),
+    "send-outbox": ("*/5 * * * *", "casework.outreach.sending.send_due"),
+    "staff-assignment-mail": ("*/2 * * * *", "casework.outreach.staffmail.send_assignment_emails"),
+    "staff-overdue-digest": ("0 7 * * 1-5", "casework.outreach.staffmail.send_overdue_digests"),
+    "retention": ("30 2 * * *", "casework.privacy.retention.apply_retention"),
 }
 
 # Security headers. Pages carry no inline script or style, so the policy needs no 'unsafe-inline'.
@@ -305,7 +318,13 @@ LOGGING = {
 # Casework's own settings.
 CASEWORK_COMPANY_NAME = env("CASEWORK_COMPANY_NAME", "Casework demo")
 CASEWORK_CASE_PREFIX = "CW-"
-CASEWORK_RETENTION_DAYS = env_int("CASEWORK_RETENTION_DAYS", 3 * 365)
+# Personal data is anonymised this many days after it was received; unset means 3 calendar years
+# (README, "Retention", says how they are counted).
+CASEWORK_RETENTION_DAYS = env_int("CASEWORK_RETENTION_DAYS", None)
+if CASEWORK_RETENTION_DAYS is not None and CASEWORK_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("CASEWORK_RETENTION_DAYS must be a number of days, 1 or more.")
+# Fingerprints of erased people, outside the database so that a restored backup can be erased again.
+CASEWORK_ERASURE_LEDGER = env("CASEWORK_ERASURE_LEDGER", str(VAR_DIR / "erasure-ledger.jsonl"))
 # Due times count "calendar" hours or the team's "business" hours (Mon–Fri, working day, time zone).
 CASEWORK_DUE_CLOCK = env("CASEWORK_DUE_CLOCK", "calendar")
 if CASEWORK_DUE_CLOCK not in ("calendar", "business"):

@@ -107,6 +107,13 @@ def make_case(make_response):
 
 
 @pytest.fixture(autouse=True)
+def erasure_ledger(settings, tmp_path):
+    # Each test its own ledger file, never the development one under var/.
+    settings.CASEWORK_ERASURE_LEDGER = str(tmp_path / "erasure-ledger.jsonl")
+    return tmp_path / "erasure-ledger.jsonl"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

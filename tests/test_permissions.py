@@ -24,10 +24,16 @@ TEAM_URLS = {"cases:team-queue"}
 IMPORT_URLS = {"intake:import-detail", "intake:import-start", "intake:import-problems"}
 # One notification of the outbox: managers of the case's team and administrators.
 NOTIFICATION_URLS = {"outreach:retry"}
+# The privacy desk: privacy officers and administrators only, 403 for everyone else on every page,
+# action and download (test_privacy_urls_refuse_everyone_but_privacy_officers below).
+PRIVACY_URLS = {
+    "privacy:home", "privacy:requests", "privacy:extend", "privacy:refuse", "privacy:respondent", "privacy:log-request",
+    "privacy:export", "privacy:rectify", "privacy:restrict", "privacy:lift-restriction", "privacy:object", "privacy:erase",
+}
 # Lists, counts, bulk actions and role pages: each has its own test below.
 SCOPED_URLS = {
     "cases:mine", "cases:list", "cases:bulk", "cases:notices", "cases:read-notices",
-    "insights:teams", "insights:dashboard", "privacy:home", "intake:import",
+    "insights:teams", "insights:dashboard", "intake:import",
     "logout",  # ends only one's own session (tests/test_accounts.py)
     "outreach:failed",
     "teams:preferences",  # one's own preferences only
@@ -36,7 +42,7 @@ SCOPED_URLS = {
 
 def test_every_url_has_a_permission_test():
     names = {name for name, _path in APP_URLS}
-    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | NOTIFICATION_URLS | SCOPED_URLS | PUBLIC
+    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | NOTIFICATION_URLS | PRIVACY_URLS | SCOPED_URLS | PUBLIC
     assert names - listed == set(), "add the new URL to a permission test"
     assert listed - names == set(), "a listed URL no longer exists"
 
@@ -167,3 +173,32 @@ def test_failed_notifications_and_retry_are_for_the_cases_managers(client, payro
     assert client.get(reverse("outreach:failed")).status_code == 403
     client.force_login(maija)
     assert "Payroll secret subject" in client.get(reverse("outreach:failed")).text
+
+
+@pytest.mark.parametrize("name", sorted(PRIVACY_URLS))
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_privacy_urls_refuse_everyone_but_privacy_officers(client, name, htmx, payroll_case, janis, maija, peter, dace, admin_user):
+    from casework.feedback.models import Respondent
+    from casework.privacy.models import PrivacyRequest
+    from casework.privacy.requestlog import log_request
+
+    respondent = payroll_case.respondent
+    request = log_request(respondent=respondent, kind="erasure", actor=dace)
+    pk = request.pk if name in ("privacy:extend", "privacy:refuse") else respondent.pk
+    url = reverse(name, kwargs={"pk": pk}) if name not in ("privacy:home", "privacy:requests") else reverse(name)
+    headers = {"HX-Request": "true"} if htmx else {}
+    data = {
+        "export-kind": "access", "rectify-name": "Changed", "lift-reason": "x", "erase-confirm": respondent.email,
+        "log-kind": "access", "log-received_on": "2026-01-01", f"request-{request.pk}-reason": "x",
+    }
+    before = (Respondent.objects.filter(pk=respondent.pk).values().get(), list(PrivacyRequest.objects.values()))
+    for outsider in (janis, maija, peter):
+        client.force_login(outsider)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, data if method == "post" else None, headers=headers)
+            assert response.status_code == 403, f"{outsider} got {response.status_code} from {method} {url}"
+            assert respondent.email not in response.text and "Payroll secret comment" not in response.text
+    assert (Respondent.objects.filter(pk=respondent.pk).values().get(), list(PrivacyRequest.objects.values())) == before
+    for officer in (dace, admin_user):
+        client.force_login(officer)
+        assert client.get(url, headers=headers).status_code in (200, 405)

@@ -86,5 +86,9 @@ def test_the_import_preview_and_problems(client, maija, source):
 
 
 def test_the_privacy_desk(client, dace, marked_case):
+    from casework.privacy.requestlog import log_request
+
+    log_request(respondent=marked_case.respondent, kind="access", actor=dace, note=f"{MARK} phoned")
     client.force_login(dace)
-    assert unguarded(client.get("/privacy/", {"q": "Name"}).content.decode()) == []
+    for url in ("/privacy/?q=Name", "/privacy/", "/privacy/requests/", f"/privacy/respondents/{marked_case.respondent_id}/"):
+        assert unguarded(client.get(url).content.decode()) == [], url

@@ -1,5 +1,5 @@
-"""Escalating overdue cases: run by `manage.py escalate` every few minutes, from cron or a systemd
-timer (django.tasks has no scheduler of its own)."""
+"""Escalating overdue cases: a periodic job of `manage.py worker` (settings.CASEWORK_PERIODIC_JOBS),
+also run by `manage.py escalate`."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,8 +14,9 @@ FIRST_CONTACT, RESOLUTION = "first_contact", "resolution"
 
 def overdue_unescalated(now):
     """(case, what) for every open case past a due time that has not been escalated yet."""
-    first = Case.objects.first_contact_overdue(now).filter(escalated_at__isnull=True)
-    late = Case.objects.resolution_overdue(now).filter(escalated_at__isnull=True).exclude(pk__in=first.values("pk"))
+    # A restricted person's cases are frozen: they neither escalate nor count as overdue work.
+    first = Case.objects.workable().first_contact_overdue(now).filter(escalated_at__isnull=True)
+    late = Case.objects.workable().resolution_overdue(now).filter(escalated_at__isnull=True).exclude(pk__in=first.values("pk"))
     for case in first.select_related("team").iterator():
         yield case, FIRST_CONTACT
     for case in late.select_related("team").iterator():

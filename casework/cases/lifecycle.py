@@ -26,6 +26,7 @@ class CloseReason(models.TextChoices):
     UNREACHABLE = "unreachable", _("Respondent unreachable")
     NO_ACTION = "no_action", _("No action possible")
     DUPLICATE = "duplicate", _("Duplicate")
+    RETENTION = "retention", _("Personal data reached the end of its retention period")
 
 
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -36,8 +37,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     Status.CLOSED: frozenset({Status.IN_PROGRESS}),
 }
 
-# Reasons a person may pick when closing without a closing-the-loop message.
-REASONS_WITHOUT_NOTIFICATION = frozenset(set(CloseReason) - {CloseReason.NOTIFIED})
+# Reasons a person may pick when closing without a closing-the-loop message. Retention closes cases
+# on its own; nobody picks it.
+REASONS_WITHOUT_NOTIFICATION = frozenset(set(CloseReason) - {CloseReason.NOTIFIED, CloseReason.RETENTION})
 
 
 def allowed_next(status: str) -> frozenset[str]:

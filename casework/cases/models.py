@@ -16,6 +16,12 @@ def first_contact_overdue_q(now) -> models.Q:
     return models.Q(first_contacted_at__isnull=True, first_contact_due_at__lt=now) & ~models.Q(status=Status.CLOSED)
 
 
+def restricted_respondents() -> list[int]:
+    """People who restricted processing (GDPR Art. 18): their cases are frozen and leave the queues
+    and the counts that drive work. Few, read first, so queue queries keep their indexes."""
+    return list(Respondent.objects.filter(restricted_at__isnull=False).values_list("pk", flat=True))
+
+
 def resolution_overdue_q(now) -> models.Q:
     return models.Q(status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING], resolution_due_at__lt=now)
 
@@ -32,6 +38,11 @@ class CaseQuerySet(models.QuerySet):
 
     def resolution_overdue(self, now):
         return self.filter(resolution_overdue_q(now))
+
+    def workable(self):
+        """Cases that drive work: not those frozen by their respondent's restriction."""
+        restricted = restricted_respondents()
+        return self.exclude(respondent_id__in=restricted) if restricted else self
 
     def most_urgent_first(self):
         # Matches case_urgency_idx, so a page of the most urgent cases is read off the index.
@@ -106,6 +117,9 @@ class Case(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="cases", verbose_name=_("root-cause tags"))
     action_summary = models.TextField(_("action taken"), blank=True)
     outcome = models.TextField(_("outcome"), blank=True)
+    # When the personal data on this case was removed (the respondent's erasure, or retention): the
+    # number, dates, scores and status stay for the figures.
+    anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
     # Bumped on every change, so that two people editing at once cannot overwrite each other.
     version = models.PositiveIntegerField(default=1, editable=False)
 

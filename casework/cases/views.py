@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from casework.teams.roles import is_privacy_officer
+
 from . import bulk
 from casework.htmx import render_page_or_fragment
 
@@ -24,7 +26,10 @@ PAGE_SIZE = 50
 
 
 def my_cases(request):
-    cases = visible_cases(request.user).filter(assignee=request.user).open()
+    # A privacy officer outside every team has no cases of their own: their home is the privacy desk.
+    if is_privacy_officer(request.user) and not teams_user_works(request.user).exists():
+        return redirect("privacy:home")
+    cases = visible_cases(request.user).filter(assignee=request.user).open().workable()
     return _list(request, cases, {"heading": _("My cases"), "list_url": reverse("cases:mine"), "mine": True})
 
 
@@ -36,7 +41,7 @@ def team_queue(request, slug):
     team = teams_user_manages(request.user).filter(slug=slug).first()
     if team is None:
         raise Http404
-    cases = visible_cases(request.user).filter(team=team).open()
+    cases = visible_cases(request.user).filter(team=team).open().workable()
     heading = _("Queue of team %(team)s") % {"team": team}
     return _list(request, cases, {"heading": heading, "list_url": reverse("cases:team-queue", args=[slug]), "team": team})
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
+from casework.feedback.models import Respondent
+
 from . import access
 from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Priority, Status, allowed_next
 from .models import Case, Contact, Event, Tag
@@ -22,12 +24,27 @@ class CaseChanged(WorkflowError):
     """Someone else changed the case since it was loaded."""
 
 
+class ProcessingRestricted(WorkflowError):
+    """The respondent restricted processing (GDPR Art. 18): nothing on their cases may change."""
+
+
+def ensure_may_change(case: Case) -> None:
+    """Every write on a case passes here (update_case, the composer), so a restriction holds whatever
+    screen, bulk action, command or job tries the change. Read from the database, not from the loaded
+    case, because the privacy officer may have restricted the person a moment ago."""
+    if case.respondent_id and Respondent.objects.filter(pk=case.respondent_id, restricted_at__isnull=False).exists():
+        raise ProcessingRestricted(
+            _("The respondent has restricted processing of their data: nothing on this case can change until the privacy officer lifts the restriction.")
+        )
+
+
 def record_event(*, case: Case, kind: str, actor=None, when=None, **data) -> Event:
     return Event.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=when or timezone.now())
 
 
 def update_case(case: Case, expected_version: int | None, **fields) -> None:
     """Write `fields` only if the case is still at the version the caller saw."""
+    ensure_may_change(case)
     version = case.version if expected_version is None else expected_version
     updated = Case.objects.filter(pk=case.pk, version=version).update(
         **fields, version=F("version") + 1, updated_at=timezone.now()
@@ -210,3 +227,24 @@ def add_tag(*, case: Case, actor, name: str, expected_version: int | None = None
     case.tags.add(tag)
     record_event(case=case, kind=Event.Kind.TAGS, actor=actor, tags=list(case.tags.values_list("name", flat=True)))
     return case
+
+
+@transaction.atomic
+def close_for_privacy(*, cases, reason: str, actor=None, when=None) -> int:
+    """Closes the open cases among `cases` (a queryset) because the law says so (retention), in bulk
+    and whatever the respondent's restriction: unlike a person's change, this one must happen. One
+    Event per case, as for any status change."""
+    when = when or timezone.now()
+    still_open = cases.exclude(status=Status.CLOSED)
+    closing = list(still_open.select_for_update().values_list("pk", "status"))
+    if not closing:
+        return 0
+    still_open.update(status=Status.CLOSED, closed_at=when, close_reason=reason, version=F("version") + 1, updated_at=when)
+    Event.objects.bulk_create(
+        [
+            Event(case_id=pk, kind=Event.Kind.STATUS, actor=actor, created_at=when, data={"from": status, "to": Status.CLOSED, "reason": reason})
+            for pk, status in closing
+        ],
+        batch_size=1000,
+    )
+    return len(closing)

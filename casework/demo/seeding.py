@@ -85,6 +85,8 @@ def _seed_respondents(source, count, run, rng, now) -> list[Respondent]:
                 created_at=now,
             )
         )
+    for person in people:
+        person.derive_keys()
     people = Respondent.objects.bulk_create(people, batch_size=BATCH)
     RespondentIdentity.objects.bulk_create(
         [RespondentIdentity(source=source, external_id=f"seed-{run}-u{i}", respondent=person, created_at=now) for i, person in enumerate(people)],

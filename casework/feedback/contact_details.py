@@ -2,6 +2,7 @@
 privacy requests and suppression fingerprints."""
 
 import re
+import unicodedata
 from email.header import decode_header
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,19 @@ def email_key(address: str) -> str:
     except UnicodeError:
         ascii_domain = domain  # not a valid IDN; compare it as written
     return f"{local.lower()}@{ascii_domain.lower()}"
+
+
+# Letters that Unicode does not decompose into a base letter and a mark.
+_UNDECOMPOSED = str.maketrans({"ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ı": "i"})
+
+
+def search_key(*parts: str) -> str:
+    """Text as the privacy desk compares it: without diacritics and case, so that "berzina" finds
+    "Bērziņa" and "BĒRZIŅA" alike, on SQLite and PostgreSQL without database extensions."""
+    text = " ".join(part for part in parts if part).translate(_UNDECOMPOSED)
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.casefold().split())
 
 
 def name_problem(value: str) -> str:

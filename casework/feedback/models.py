@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .contact_details import email_key, validate_person_name
+from .contact_details import email_key, search_key, validate_person_name
 from .metrics import SCORE_RANGES, Band, Metric, band_for
 
 
@@ -197,9 +197,13 @@ class Respondent(models.Model):
     # When the response that the details above came from was answered: an older answer imported
     # later must not overwrite newer details.
     details_as_of = models.DateTimeField(_("details as of"), null=True, blank=True)
+    # Name, company and address without diacritics or case, for the privacy desk's search.
+    search_key = models.CharField(_("as searched"), max_length=700, blank=True, editable=False)
     objected_at = models.DateTimeField(_("objected to contact"), null=True, blank=True)
     restricted_at = models.DateTimeField(_("processing restricted"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
+    # When the retention period removed the person's details (their answers had all aged out).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["name", "email"]
@@ -214,17 +218,25 @@ class Respondent(models.Model):
                 name="respondent_country_iso",
             ),
         ]
+        indexes = [
+            # Cases of restricted people leave the work queues: this list is read on every queue page.
+            models.Index(fields=["restricted_at"], condition=models.Q(restricted_at__isnull=False), name="respondent_restricted_idx"),
+        ]
 
     def __str__(self):
         return self.name or self.email or _("Respondent #%(pk)s") % {"pk": self.pk}
 
-    def save(self, *args, **kwargs):
-        # The compared form is derived from the address and must never drift from it, whichever code
-        # path saves the row (the bulk paths in respondents.py set it the same way).
+    def derive_keys(self) -> None:
+        """The compared and searched forms are derived from the details and must never drift from
+        them, whichever code path saves the row (the bulk paths call this too)."""
         self.email_key = email_key(self.email)
+        self.search_key = search_key(self.name, self.company, self.email)[:700]
+
+    def save(self, *args, **kwargs):
+        self.derive_keys()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "email" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "email_key"}
+        if update_fields is not None and {"email", "name", "company"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "email_key", "search_key"}
         super().save(*args, **kwargs)
 
     @property
@@ -295,6 +307,8 @@ class Response(models.Model):
     product = models.CharField(_("product"), max_length=100, blank=True)
     page_url = models.URLField(_("page URL"), max_length=2000, blank=True)
     locale = models.CharField(_("language"), max_length=10, blank=True)
+    # When the comment and page URL were removed, by erasure or because the answer aged out.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
 
     class Meta:
         ordering = ["-answered_at"]
@@ -321,6 +335,10 @@ class Response(models.Model):
             models.Index(fields=["metric", "answered_at"], name="response_metric_time_idx"),
             models.Index(fields=["product", "answered_at"], name="response_product_time_idx"),
             models.Index(fields=["received_at"], name="response_received_idx"),
+            # Retention reads only the answers it has not anonymised yet, oldest first, and finds a batch
+            # again by the moment it stamped on it.
+            models.Index(fields=["received_at"], condition=models.Q(anonymised_at__isnull=True), name="response_to_anonymise_idx"),
+            models.Index(fields=["anonymised_at"], condition=models.Q(anonymised_at__isnull=False), name="response_anonymised_idx"),
         ]
 
     def __str__(self):

@@ -122,12 +122,14 @@ def match_respondents(source: Source, entries: list[tuple[Identity, object]]) ->
             new_ids.append((identity.external_id, respondent))
             known.by_id[identity.external_id] = respondent
         matches[index] = Match(respondent, True, conflicts)
+    for person in [*new_people, *dirty.values()]:
+        person.derive_keys()
     Respondent.objects.bulk_create(new_people)
     RespondentIdentity.objects.bulk_create(
         [RespondentIdentity(source=source, external_id=external_id, respondent=person) for external_id, person in new_ids]
     )
     if dirty:
-        Respondent.objects.bulk_update(list(dirty.values()), ["email", "email_key", *DETAIL_FIELDS, "details_as_of"])
+        Respondent.objects.bulk_update(list(dirty.values()), ["email", "email_key", "search_key", *DETAIL_FIELDS, "details_as_of"])
     return matches
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from casework.cases.access import teams_user_manages, visible_cases
 from casework.cases.lifecycle import Status
+from casework.cases.models import restricted_respondents
 from casework.feedback.models import Response
 from casework.intake.models import Route
 from casework.teams.models import Membership
@@ -26,7 +27,9 @@ def _managed_teams_or_403(user):
 def team_overview(request):
     teams = _managed_teams_or_403(request.user)
     now = timezone.now()
-    open_cases = ~Q(cases__status=Status.CLOSED)
+    # A restricted person's cases are frozen, so they are not work to count.
+    restricted = restricted_respondents()
+    open_cases = ~Q(cases__status=Status.CLOSED) & ~Q(cases__respondent_id__in=restricted)
     teams = teams.annotate(
         open_count=Count("cases", filter=open_cases),
         unassigned_count=Count("cases", filter=open_cases & Q(cases__assignee__isnull=True)),
@@ -40,7 +43,9 @@ def team_overview(request):
         .annotate(
             open_count=Count(
                 "user__assigned_cases",
-                filter=~Q(user__assigned_cases__status=Status.CLOSED) & Q(user__assigned_cases__team=F("team")),
+                filter=~Q(user__assigned_cases__status=Status.CLOSED)
+                & Q(user__assigned_cases__team=F("team"))
+                & ~Q(user__assigned_cases__respondent_id__in=restricted),
             )
         )
     )

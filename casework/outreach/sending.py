@@ -74,6 +74,7 @@ def queue_closing_notification(
         raise ComposeError(_("Write the message."))
     if case.status == Status.CLOSED:
         raise ComposeError(_("This case is closed already."))
+    workflow.ensure_may_change(case)  # a restricted person's case takes no e-mail, not even a suppressed one
     if require_action_summary and not case.action_summary.strip():
         # The e-mail exists to say what was done; without it, it would say nothing.
         raise ComposeError(_("Fill in “What we did” on the case first: the e-mail tells the respondent what was done."))

@@ -68,6 +68,7 @@ def send_overdue_digests(*, now=None) -> int:
             continue
         overdue = list(
             visible_cases(manager)
+            .workable()
             .filter(team__in=teams_user_manages(manager))
             .filter(first_contact_overdue_q(now) | resolution_overdue_q(now))
             .select_related("team", "assignee")

@@ -17,7 +17,7 @@ from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from . import sending
 from .forms import ComposeForm
 from .models import EmailTemplate, Notification
-from .optout import BadOptOutLink, record_objection, respondent_for_token
+from .optout import OPT_OUT_LINK, BadOptOutLink, record_objection, respondent_for_token
 from .templating import render as fill
 from .templating import respondent_language, values_for
 
@@ -126,7 +126,7 @@ def optout(request, token):
     except BadOptOutLink as problem:
         return render(request, "outreach/optout.html", {"problem": str(problem)}, status=400)
     if request.method == "POST":
-        record_objection(respondent, how="one-click opt-out")
+        record_objection(respondent, how=OPT_OUT_LINK)
         return render(request, "outreach/optout.html", {"done": True})
     if respondent.objected_at:
         return render(request, "outreach/optout.html", {"already": respondent.objected_at})

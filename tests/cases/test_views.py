@@ -117,7 +117,7 @@ def test_navigation_offers_only_what_the_user_may_open(client, janis, maija, dac
     client.force_login(maija)
     assert reverse("insights:teams") in client.get(reverse("cases:mine")).text
     client.force_login(dace)
-    assert reverse("privacy:home") in client.get(reverse("cases:mine")).text
+    assert reverse("privacy:home") in client.get(reverse("cases:list")).text
 
 
 def test_a_back_button_restore_gets_the_whole_page(client, janis):

@@ -127,8 +127,7 @@ def test_an_objection_after_queuing_suppresses_the_message(smtp, resolved_case, 
 
 @pytest.mark.parametrize(
     ("change", "reason"),
-    [({"objected_at": timezone.now()}, "objected"), ({"restricted_at": timezone.now()}, "restricted"),
-     ({"erased_at": timezone.now()}, "erased"), ({"email": ""}, "no e-mail")],
+    [({"objected_at": timezone.now()}, "objected"), ({"erased_at": timezone.now()}, "erased"), ({"email": ""}, "no e-mail")],
 )
 def test_people_who_may_not_be_written_to_get_a_suppressed_record(smtp, resolved_case, janis, change, reason):
     resolved_case.respondent.__class__.objects.filter(pk=resolved_case.respondent_id).update(**change)
@@ -137,6 +136,16 @@ def test_people_who_may_not_be_written_to_get_a_suppressed_record(smtp, resolved
     assert notification.status == "suppressed" and reason in notification.suppressed_reason
     assert Case.objects.get(pk=resolved_case.pk).status == "resolved"  # closing needs a reason now
     assert smtp.envelopes == []
+
+
+def test_a_restricted_persons_case_takes_no_e_mail_at_all(smtp, resolved_case, janis):
+    from casework.cases.workflow import ProcessingRestricted
+    from casework.outreach.models import Notification
+
+    resolved_case.respondent.__class__.objects.filter(pk=resolved_case.respondent_id).update(restricted_at=timezone.now())
+    with pytest.raises(ProcessingRestricted, match="restricted processing"):
+        sending.queue_closing_notification(case=resolved_case, actor=janis, subject=SUBJECT, body=BODY, locale="lv")
+    assert not Notification.objects.exists() and smtp.envelopes == []
 
 
 def test_a_name_edited_to_carry_a_header_cannot_inject_one(smtp, resolved_case, janis, django_capture_on_commit_callbacks):

@@ -60,6 +60,19 @@ def close_reason_label(value):
     return CloseReason(value).label if value in CloseReason.values else value
 
 
+@register.filter
+def privacy_action_label(action):
+    """Privacy Events carry a code; the timeline shows words."""
+    labels = {
+        "objected": _("objected to contact"),
+        "restricted": _("processing restricted"),
+        "restriction_lifted": _("restriction lifted"),
+        "rectified": _("details corrected"),
+        "erased": _("personal data erased"),
+    }
+    return labels.get(action, action)
+
+
 @register.simple_tag(takes_context=True)
 def sort_link(context, key, label):
     """A column heading that sorts by `key` (one of the filter's allow-listed names), and reverses the
