@@ -61,7 +61,7 @@ def test_the_main_flows_leave_no_console_error_or_csp_violation(live_server, wat
     page.get_by_label("Note", exact=True).fill("Called back")
     page.get_by_role("button", name="Add note").click()
     expect(page.get_by_text("Note added.")).to_be_visible()
-    page.get_by_label("What we did").fill("Fixed the slow payslips")
+    page.get_by_role("textbox", name="What we did").fill("Fixed the slow payslips")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Saved.")).to_be_visible()
     page.get_by_label("Assign to").select_option(str(janis.pk))
