@@ -22,7 +22,7 @@ from casework.cases.models import Case, CaseResponse, Contact, Event
 from casework.feedback.contact_details import email_key
 from casework.feedback.models import Respondent, RespondentIdentity, Response, Suppression
 from casework.feedback.respondents import email_fingerprint, id_fingerprint, respondent_fingerprints
-from casework.intake.models import Import, ImportProblem
+from casework.intake.models import Delivery, Import, ImportProblem
 from casework.outreach.models import Notification
 from casework.scheduling.models import ScheduledJob
 
@@ -155,6 +155,19 @@ def sweep(needles: list[str], *, respondent: Respondent) -> None:
         for row in model.objects.filter(_text_matches(fields, needles)):
             model.objects.filter(pk=row.pk).update(**{field: _replace(getattr(row, field), needles) for field in fields})
     _sweep_task_results(needles)
+    _sweep_deliveries(needles)
+
+
+def _sweep_deliveries(needles: list[str]) -> None:
+    """A webhook delivery keeps its raw body only until it is processed (failed ones wait for a retry).
+    One that mentions the person goes: it is about them, and a retry would bring them back."""
+    lowered = [needle.casefold() for needle in needles]
+    for delivery in Delivery.objects.exclude(body=b"").only("pk", "body").iterator():
+        text = bytes(delivery.body).decode("utf-8", "replace").casefold()
+        if any(needle in text for needle in lowered):
+            Delivery.objects.filter(pk=delivery.pk).update(
+                body=b"", status=Delivery.Status.IGNORED, error="", outcome="erased"
+            )
 
 
 def _sweep_task_results(needles: list[str]) -> None:

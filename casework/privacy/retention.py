@@ -29,7 +29,7 @@ from casework.cases import workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, CaseResponse, restricted_respondents
 from casework.feedback.models import Respondent, RespondentIdentity, Response
-from casework.intake.models import ImportProblem
+from casework.intake.models import Delivery, ImportProblem
 
 from .erasure import ERASED, scrub_cases
 from .models import PrivacyRequest
@@ -83,6 +83,7 @@ class RetentionReport:
     import_problems_deleted: int = 0
     task_results_deleted: int = 0
     log_entries_deleted: int = 0
+    deliveries_emptied: int = 0
     dry_run: bool = False
 
     def __str__(self):
@@ -170,6 +171,8 @@ def _prune(cutoff, report) -> None:
     tasks, the admin's history of changes to respondents."""
     report.import_problems_deleted = ImportProblem.objects.filter(csv_import__created_at__lt=cutoff).delete()[0]
     report.task_results_deleted = DBTaskResult.objects.filter(finished_at__lt=cutoff).delete()[0]
+    # Webhook bodies that were never processed (failed, waiting for a retry) age out like the rest.
+    report.deliveries_emptied = Delivery.objects.filter(received_at__lt=cutoff).exclude(body=b"").update(body=b"")
     report.log_entries_deleted = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Respondent), action_time__lt=cutoff
     ).delete()[0]
@@ -190,6 +193,7 @@ def _plan(report, due, total, cutoff, restricted) -> RetentionReport:
     report.respondents_anonymised = people.count()
     report.import_problems_deleted = ImportProblem.objects.filter(csv_import__created_at__lt=cutoff).count()
     report.task_results_deleted = DBTaskResult.objects.filter(finished_at__lt=cutoff).count()
+    report.deliveries_emptied = Delivery.objects.filter(received_at__lt=cutoff).exclude(body=b"").count()
     report.log_entries_deleted = LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Respondent), action_time__lt=cutoff
     ).count()

@@ -151,3 +151,21 @@ def test_erasing_a_person_with_many_cases_keeps_every_case_number(anna, dace, ma
     assert set(Case.objects.values_list("number", flat=True)) == numbers
     assert Event.objects.filter(kind="privacy", data__action="erased").count() == Case.objects.filter(respondent=anna.respondent).count()
     assert timezone.now() - Respondent.objects.get(pk=anna.respondent.pk).erased_at < datetime.timedelta(minutes=1)
+
+
+def test_a_webhook_delivery_about_the_person_loses_its_body(anna, dace, source):
+    from casework.intake.models import Delivery
+
+    about = Delivery.objects.create(
+        source=source, delivery_id="d-1", received_at=timezone.now(), status=Delivery.Status.FAILED,
+        body=json.dumps({"person": {"email": anna.email.upper()}, "comment": "x"}).encode(),
+    )
+    other = Delivery.objects.create(
+        source=source, delivery_id="d-2", received_at=timezone.now(), status=Delivery.Status.FAILED,
+        body=b'{"person": {"email": "someone@example.com"}}',
+    )
+    erasure.erase_respondent(respondent=anna.respondent, actor=dace, confirm=anna.email)
+    about.refresh_from_db()
+    other.refresh_from_db()
+    assert bytes(about.body) == b"" and about.status == Delivery.Status.IGNORED
+    assert bytes(other.body) != b"" and other.status == Delivery.Status.FAILED

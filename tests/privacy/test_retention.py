@@ -225,9 +225,14 @@ def test_old_import_reports_and_task_results_are_pruned(source, maija):
         status="SUCCESSFUL", args_kwargs={"args": [1], "kwargs": {}}, priority=0, task_path="x", queue_name="default",
         backend_name="default", run_after=timezone.now(), exception_class_path="", traceback="", finished_at=local("2022-01-01T10:00"),
     )
+    from casework.intake.models import Delivery
+
+    stale = Delivery.objects.create(source=source, delivery_id="old", received_at=local("2022-01-01T10:00"), status="failed", body=b'{"email": "x@example.com"}')
+    fresh = Delivery.objects.create(source=source, delivery_id="new", received_at=timezone.now(), status="failed", body=b'{"email": "y@example.com"}')
     report = apply_retention(now=timezone.now())
-    assert (report.import_problems_deleted, report.task_results_deleted) == (1, 1)
+    assert (report.import_problems_deleted, report.task_results_deleted, report.deliveries_emptied) == (1, 1, 1)
     assert list(ImportProblem.objects.values_list("csv_import", flat=True)) == [recent.pk]
+    assert bytes(Delivery.objects.get(pk=stale.pk).body) == b"" and bytes(Delivery.objects.get(pk=fresh.pk).body) != b""
 
 
 def test_the_worker_runs_retention_daily(settings):
