@@ -1,6 +1,7 @@
 """The CSV upload page's services: keep the upload, preview it, run it in the background, report."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from .csv_import import CsvFileError, Problem, import_csv, preview
 from .models import Import, ImportProblem
+from .validation import validate_item
 
 MAX_PROBLEMS_STORED = 10_000
 
@@ -40,9 +42,26 @@ def upload_import(*, source, user, uploaded_file) -> Import:
     return csv_import
 
 
-def preview_rows(csv_import: Import, rows: int = 10) -> list[tuple[int, dict]]:
+@dataclass
+class PreviewRow:
+    number: int
+    values: dict | None  # the row as the API's item; None when the row could not even be read
+    problems: list[str]  # why it would be refused: the same checks the import makes
+
+
+def preview_rows(csv_import: Import, rows: int = 10) -> list[PreviewRow]:
+    """The first rows as they will be read, each checked as the import will check it, so the person
+    sees before importing which rows would be refused and why."""
     with csv_import.file.open("rb") as handle:
-        return preview(handle, rows=rows, source=csv_import.source)
+        first = preview(handle, rows=rows, source=csv_import.source)
+    checked = []
+    for number, raw in first:
+        if not isinstance(raw, dict):
+            checked.append(PreviewRow(number, None, [raw.message]))
+            continue
+        _item, errors = validate_item(raw)
+        checked.append(PreviewRow(number, raw, [f"{field}: {message}" for field, messages in errors.items() for message in messages]))
+    return checked
 
 
 # Who hands a queued import to a worker: intake/tasks.py registers its task here when the app starts

@@ -159,3 +159,27 @@ def test_an_import_is_visible_only_to_its_uploader_and_administrators(client, ma
     assert client.post(reverse("intake:import-start", args=[csv_import.pk])).status_code == 404
     client.force_login(admin_user)
     assert client.get(reverse("intake:import-detail", args=[csv_import.pk])).status_code == 200
+
+
+def test_the_upload_preview_says_which_rows_would_be_refused_and_why(client, maija, source):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from casework.intake.importing import upload_import
+    from casework.intake.models import Import
+
+    body = (
+        "id,metric,score,answered_at,comment\n"
+        "ok-1,nps,3,2026-11-20T10:00:00Z,fine\n"
+        "bad-1,nps,11,2026-11-20T10:00:00Z,too high\n"
+        "bad-2,xyz,3,2026-11-20,no zone\n"
+        "bad-3,nps,3,2026-11-20T10:00:00Z,a,b,c\n"
+    )
+    csv_import = upload_import(source=source, user=maija, uploaded_file=SimpleUploadedFile("a.csv", body.encode()))
+    client.force_login(maija)
+    page = client.get(f"/import/{csv_import.pk}/").content.decode()
+    rows = {line.split("</th>")[0].rsplit(">", 1)[-1]: line for line in page.split("<tr") if '<th scope="row">' in line}
+    assert "Will be refused" not in rows["2"] and "OK" in rows["2"]
+    assert "score: Must be from 0 to 10 for nps." in rows["3"]
+    assert "metric: Must be one of" in rows["4"] and "answered_at: Must include a time zone" in rows["4"]
+    assert "This row has 7 values but the header has 5 columns." in rows["5"]
+    assert Import.objects.get(pk=csv_import.pk).created == 0  # nothing stored by looking
