@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "casework.accounts.idle.IdleSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -170,7 +171,7 @@ GUARDIAN_MONKEY_PATCH_GROUP = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -178,7 +179,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:mine"
 LOGOUT_REDIRECT_URL = "login"
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+# A session ends after this long without a request (sliding: every minute of work moves it on;
+# accounts/idle.py). The session row and the cookie expire with it.
+CASEWORK_SESSION_IDLE_MINUTES = env_int("CASEWORK_SESSION_IDLE_MINUTES", 8 * 60)
+if CASEWORK_SESSION_IDLE_MINUTES < 5:
+    raise ImproperlyConfigured("CASEWORK_SESSION_IDLE_MINUTES must be 5 or more.")
+SESSION_COOKIE_AGE = CASEWORK_SESSION_IDLE_MINUTES * 60
 # Sessions remember whose they are, so deactivating an account ends them all (accounts/sessions.py).
 SESSION_ENGINE = "casework.accounts.sessions"
 
