@@ -127,7 +127,7 @@ def test_notices_are_personal(client, payroll_case, maija, janis):
     assert Notice.objects.get().read_at is None
     client.force_login(maija)
     assert payroll_case.reference in client.get(reverse("cases:notices")).text
-    assert "Notices (1)" in client.get(reverse("cases:mine")).text
+    assert "Notices (1)" in client.get(reverse("cases:list")).text
 
 
 def test_role_pages(client, janis, maija, dace, peter, payroll_case):

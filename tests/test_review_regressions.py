@@ -137,9 +137,9 @@ def test_the_notice_count_only_counts_visible_cases(client, maija, payroll, make
     case = make_case(team=payroll)
     Notice.objects.create(user=maija, case=case, kind="overdue_first_contact")
     client.force_login(maija)
-    assert "Notices (1)" in client.get(reverse("cases:mine")).text
+    assert "Notices (1)" in client.get(reverse("cases:list")).text
     remove_member(team=payroll, user=maija)
-    assert "Notices (1)" not in client.get(reverse("cases:mine")).text
+    assert "Notices (1)" not in client.get(reverse("cases:list")).text
 
 
 def test_one_case_changed_is_singular(client, maija, payroll, make_case):

@@ -30,7 +30,18 @@ def my_cases(request):
     if is_privacy_officer(request.user) and not teams_user_works(request.user).exists():
         return redirect("privacy:home")
     cases = visible_cases(request.user).filter(assignee=request.user).open().workable()
+    if _lands_on_team_overview(request, cases):
+        return redirect("insights:teams")
     return _list(request, cases, {"heading": _("My cases"), "list_url": reverse("cases:mine"), "mine": True})
+
+
+def _lands_on_team_overview(request, own_cases) -> bool:
+    """A manager with nothing of her own starts where her work is: the team overview. Only the bare
+    home page redirects (a filtered or htmx request is someone working the list), and administrators,
+    who manage every team without being in one, keep My cases."""
+    if request.GET or request.htmx or request.user.is_superuser:
+        return False
+    return teams_user_manages(request.user).exists() and not own_cases.exists()
 
 
 def case_list(request):
