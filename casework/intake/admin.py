@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.text import Truncator
@@ -78,8 +79,10 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     def retry_view(self, request, pk):
         delivery = get_object_or_404(Delivery, pk=pk)
-        if request.method != "POST" or not self.has_change_permission(request, delivery):
+        if not self.has_change_permission(request, delivery):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if retry_delivery(delivery=delivery):
             self.message_user(request, _("The delivery was queued again."), messages.SUCCESS)
         else:

@@ -1,13 +1,12 @@
 """The CSV upload page, for team managers and administrators."""
 
-import csv
-
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from casework.cases.access import teams_user_manages
 from casework.htmx import render_page_or_fragment
+from casework.spreadsheets import SpreadsheetWriter
 
 from .csv_import import COLUMNS, CsvFileError
 from .forms import UploadForm
@@ -78,7 +77,7 @@ def import_problems_csv(request, pk):
     csv_import = get_object_or_404(_imports_of(request.user), pk=pk)
     if csv_import.status not in (Import.Status.DONE, Import.Status.RUNNING):
         raise Http404
-    writer = csv.writer(_Echo())
+    writer = SpreadsheetWriter(_Echo())
     rows = ([p.row, p.field, p.message] for p in csv_import.problems.iterator())
     response = StreamingHttpResponse(
         (writer.writerow(row) for row in _with_header(rows)), content_type="text/csv; charset=utf-8"

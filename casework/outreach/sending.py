@@ -211,7 +211,9 @@ def render_closing(notification: Notification) -> tuple[str, str]:
     link = optout_url(respondent) if respondent is not None and respondent.pk else ""
     with translation.override(notification.locale or settings.LANGUAGE_CODE):
         context = {"notification": notification, "optout_url": link}
-        text = render_to_string("outreach/email/closing.txt", context)
+        # The text part is plain text, not HTML: render_to_string marks what it returns as safe HTML,
+        # which would let a page showing it (the composer's preview) pass the body through unescaped.
+        text = str.__str__(render_to_string("outreach/email/closing.txt", context))
         html = render_to_string("outreach/email/closing.html", context)
     return text, html
 

@@ -1,4 +1,3 @@
-import csv
 import os
 import sys
 import time
@@ -8,6 +7,7 @@ from django.db.models import Q
 
 from casework.feedback.models import Source
 from casework.intake.csv_import import CsvFileError, import_csv
+from casework.spreadsheets import SpreadsheetWriter
 
 
 class Command(BaseCommand):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             sys.stderr.flush()
 
         report = open(errors, "w", newline="", encoding="utf-8") if errors else None
-        writer = csv.writer(report) if report else None
+        writer = SpreadsheetWriter(report) if report else None
         if writer:
             writer.writerow(["row", "field", "message"])
         with handle:
