@@ -30,6 +30,9 @@ PRIVACY_URLS = {
     "privacy:home", "privacy:requests", "privacy:extend", "privacy:refuse", "privacy:respondent", "privacy:log-request",
     "privacy:export", "privacy:rectify", "privacy:restrict", "privacy:lift-restriction", "privacy:object", "privacy:erase",
 }
+# One membership's away and takes-cases flags: managers of its team and administrators only
+# (tests/insights/test_team_overview.py::test_who_must_not_change_a_members_flags, and below).
+MEMBER_URLS = {"insights:member"}
 # Lists, counts, bulk actions and role pages: each has its own test below.
 SCOPED_URLS = {
     "cases:mine", "cases:list", "cases:bulk", "cases:notices", "cases:read-notices",
@@ -42,7 +45,7 @@ SCOPED_URLS = {
 
 def test_every_url_has_a_permission_test():
     names = {name for name, _path in APP_URLS}
-    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | NOTIFICATION_URLS | PRIVACY_URLS | SCOPED_URLS | PUBLIC
+    listed = CASE_URLS | TEAM_URLS | IMPORT_URLS | NOTIFICATION_URLS | PRIVACY_URLS | MEMBER_URLS | SCOPED_URLS | PUBLIC
     assert names - listed == set(), "add the new URL to a permission test"
     assert listed - names == set(), "a listed URL no longer exists"
 
@@ -90,6 +93,20 @@ def test_a_team_queue_is_for_that_teams_managers(client, payroll, payroll_case, 
         assert client.get(url, headers={"HX-Request": "true"}).status_code == 404
     client.force_login(maija)
     assert payroll_case.reference in client.get(url).text
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_another_teams_member_is_not_found(client, method, htmx, janis, peter, anna):
+    from casework.teams.models import Membership
+
+    url = reverse("insights:member", kwargs={"pk": Membership.objects.get(user=janis).pk})
+    headers = {"HX-Request": "true"} if htmx else {}
+    client.force_login(peter)
+    assert getattr(client, method)(url, {"is_away": "1"}, headers=headers).status_code == (404 if method == "post" else 405)
+    client.force_login(anna)
+    assert getattr(client, method)(url, {"is_away": "1"}, headers=headers).status_code == (403 if method == "post" else 405)
+    assert not Membership.objects.get(user=janis).is_away
 
 
 @pytest.mark.parametrize("name", ["cases:mine", "cases:list"])

@@ -2,19 +2,26 @@
 
 import datetime
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
-from django.shortcuts import render
+from django.db.models import Count, Q
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from casework.cases.access import teams_user_manages, visible_cases
 from casework.cases.lifecycle import Status
-from casework.cases.models import restricted_respondents
 from casework.feedback.models import Response
+from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 from casework.intake.models import Route
+from casework.teams.membership import set_availability
 from casework.teams.models import Membership
 
 from .figures import metric_scores
+from .forms import AvailabilityForm
+from .workload import workload
 
 
 def _managed_teams_or_403(user):
@@ -25,31 +32,26 @@ def _managed_teams_or_403(user):
 
 
 def team_overview(request):
-    teams = _managed_teams_or_403(request.user)
-    now = timezone.now()
-    # A restricted person's cases are frozen, so they are not work to count.
-    restricted = restricted_respondents()
-    open_cases = ~Q(cases__status=Status.CLOSED) & ~Q(cases__respondent_id__in=restricted)
-    teams = teams.annotate(
-        open_count=Count("cases", filter=open_cases),
-        unassigned_count=Count("cases", filter=open_cases & Q(cases__assignee__isnull=True)),
-        overdue_count=Count(
-            "cases", filter=open_cases & Q(cases__first_contacted_at__isnull=True, cases__first_contact_due_at__lt=now)
-        ),
-    )
-    members = (
-        Membership.objects.filter(team__in=teams)
-        .select_related("user", "team")
-        .annotate(
-            open_count=Count(
-                "user__assigned_cases",
-                filter=~Q(user__assigned_cases__status=Status.CLOSED)
-                & Q(user__assigned_cases__team=F("team"))
-                & ~Q(user__assigned_cases__respondent_id__in=restricted),
-            )
-        )
-    )
+    teams, members = workload(request.user, _managed_teams_or_403(request.user))
     return render(request, "insights/team_overview.html", {"teams": teams, "members": members})
+
+
+@require_POST
+def member_availability(request, pk):
+    """A manager marks a member of her team away or back, or as taking new cases or not. Another
+    team's member is a 404; someone who manages no team, a 403."""
+    membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, team__in=_managed_teams_or_403(request.user))
+    form = AvailabilityForm(request.POST)
+    if not form.is_valid():
+        return vary_on_htmx(HttpResponseBadRequest(form.errors.as_text()))
+    set_availability(membership=membership, actor=request.user, **form.cleaned_data)
+    done = _("Saved for %(person)s.") % {"person": membership.user.get_full_name() or membership.user.get_username()}
+    if not wants_fragment(request):
+        messages.success(request, done)
+        return vary_on_htmx(redirect("insights:teams"))
+    teams, members = workload(request.user, _managed_teams_or_403(request.user))
+    context = {"teams": teams, "members": members, "done": done}
+    return render_page_or_fragment(request, "insights/team_overview.html", "workload", context)
 
 
 def dashboard(request):

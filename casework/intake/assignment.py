@@ -23,7 +23,7 @@ def pick_assignees(team: Team, count: int) -> list:
         return [None] * count
     Team.objects.select_for_update().filter(pk=team.pk).exists()
     candidates = list(
-        Membership.objects.filter(team=team, is_away=False, user__is_active=True)
+        Membership.objects.filter(team=team, is_away=False, takes_cases=True, user__is_active=True)
         .select_related("user")
         .annotate(
             load=Count(

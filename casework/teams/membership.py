@@ -3,8 +3,10 @@ reads are made here from the membership, and hang from it: deleting a membership
 its grants in the database, and the checkpoint honours a manager grant only while the membership's
 role still says manager."""
 
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Permission
 from django.db import transaction
+from django.utils import translation
 
 from .models import Membership, Team, TeamUserObjectPermission
 
@@ -17,11 +19,42 @@ def perms_for(role: str) -> list[str]:
 
 
 @transaction.atomic
-def add_member(*, team: Team, user, role: str = Membership.Role.STAFF, is_away: bool | None = None) -> Membership:
-    """Adds the person, or changes their role (and away flag) if they are a member already."""
-    defaults = {"role": role} if is_away is None else {"role": role, "is_away": is_away}
-    membership, _created = Membership.objects.update_or_create(team=team, user=user, defaults=defaults)
+def add_member(
+    *, team: Team, user, role: str = Membership.Role.STAFF, is_away: bool | None = None, takes_cases: bool | None = None
+) -> Membership:
+    """Adds the person, or changes their role (and flags given) if they are a member already. A new
+    manager oversees rather than takes cases unless told otherwise; staff take cases."""
+    defaults = {"role": role}
+    if is_away is not None:
+        defaults["is_away"] = is_away
+    if takes_cases is not None:
+        defaults["takes_cases"] = takes_cases
+    create_defaults = {"takes_cases": role != Membership.Role.MANAGER, **defaults}
+    membership, _created = Membership.objects.update_or_create(
+        team=team, user=user, defaults=defaults, create_defaults=create_defaults
+    )
     sync_grants(membership)
+    return membership
+
+
+@transaction.atomic
+def set_availability(*, membership: Membership, actor, is_away: bool | None = None, takes_cases: bool | None = None) -> Membership:
+    """Marks a member away or back, or as taking new cases or not. Who may is the caller's question
+    (insights' team overview asks `teams_user_manages`). Each real change is written to the admin's
+    history of the membership, with who made it and when."""
+    wanted = {"is_away": is_away, "takes_cases": takes_cases}
+    changed = [field for field, value in wanted.items() if value is not None and getattr(membership, field) != value]
+    if not changed:
+        return membership
+    for field in changed:
+        setattr(membership, field, wanted[field])
+    membership.save(update_fields=changed)
+    # Stored in English, as the admin stores its own; the history page translates field names itself.
+    with translation.override(None):
+        names = [str(Membership._meta.get_field(field).verbose_name) for field in changed]
+    LogEntry.objects.log_actions(
+        user_id=actor.pk, queryset=[membership], action_flag=CHANGE, change_message=[{"changed": {"fields": names}}]
+    )
     return membership
 
 

@@ -73,6 +73,12 @@ class Membership(models.Model):
     is_away = models.BooleanField(
         _("away"), default=False, help_text=_("Away members are skipped when new cases are assigned.")
     )
+    # Managers oversee; they are handed new cases only when this says they also work them (issue 11).
+    takes_cases = models.BooleanField(
+        _("takes cases"),
+        default=True,
+        help_text=_("Only members who take cases and are not away are given new cases automatically."),
+    )
     last_assigned_at = models.DateTimeField(_("last assigned"), null=True, blank=True)
     joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
 

@@ -92,3 +92,37 @@ def test_every_assignment_is_an_event(source, routes, payroll, crew):
     for case in Case.objects.all():
         event = case.events.get(kind=Event.Kind.ASSIGNED)
         assert event.data["to"] == case.assignee.pk
+
+
+def test_round_robin_gives_a_manager_cases_only_when_she_takes_cases(source, routes, payroll, crew, make_user):
+    payroll.strategy = Team.Strategy.ROUND_ROBIN
+    payroll.save()
+    manager = make_user("maija")
+    add_member(team=payroll, user=manager, role=Membership.Role.MANAGER)
+    open_cases(source, 6)
+    assert "maija" not in assignees()
+    Membership.objects.filter(user=manager).update(takes_cases=True)
+    open_cases(source, 8, start=100)
+    assert assignees()["maija"] == 2
+
+
+@pytest.mark.parametrize("strategy", [Team.Strategy.ROUND_ROBIN, Team.Strategy.LEAST_LOADED])
+def test_members_who_do_not_take_cases_are_skipped(source, routes, payroll, crew, strategy):
+    payroll.strategy = strategy
+    payroll.save()
+    Membership.objects.filter(user=crew[2]).update(takes_cases=False)
+    open_cases(source, 10)
+    assert assignees() == {"janis": 5, "ilze": 5}
+
+
+def test_a_member_marked_away_on_the_overview_gets_no_new_case(client, source, routes, payroll, crew, make_user):
+    from django.urls import reverse
+
+    payroll.strategy = Team.Strategy.ROUND_ROBIN
+    payroll.save()
+    manager = make_user("maija")
+    add_member(team=payroll, user=manager, role=Membership.Role.MANAGER)
+    client.force_login(manager)
+    client.post(reverse("insights:member", args=[Membership.objects.get(user=crew[0]).pk]), {"is_away": "1"})
+    open_cases(source, 4)
+    assert assignees() == {"ilze": 2, "liga": 2}

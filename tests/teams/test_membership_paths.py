@@ -128,3 +128,16 @@ def test_the_database_refuses_to_delete_a_membership_and_leave_its_grants(janis)
                 cursor.execute("PRAGMA foreign_key_check")
                 if cursor.fetchall():
                     raise IntegrityError("foreign key check failed")
+
+
+def test_a_new_manager_oversees_unless_told_and_the_admin_sets_the_flag(client, admin_user, maija, janis, payroll):
+    assert not Membership.objects.get(user=maija).takes_cases
+    assert Membership.objects.get(user=janis).takes_cases
+    client.force_login(admin_user)
+    membership = Membership.objects.get(user=maija)
+    url = reverse("admin:teams_membership_change", args=[membership.pk])
+    assert "takes_cases" in client.get(url).text
+    response = client.post(url, {"role": "manager", "is_away": "", "takes_cases": "on"})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=maija).takes_cases
+    assert teams_user_manages(maija).exists()
