@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from casework.teams.models import Membership
+
 from .world import NAME, PAYLOAD, World, optout_for
 
 
@@ -77,6 +79,10 @@ ROUTES: dict[str, Route] = {
     # Managers' figures (casework/insights).
     "insights:teams": Route("maija"),
     "insights:dashboard": Route("maija"),
+    "insights:member": Route(
+        "maija", args=lambda w: {"pk": Membership.objects.get(user=w.user("janis"), team=w.payroll).pk}, methods=("POST",),
+        form=lambda w: {"is_away": "1"}, outsider="peter",
+    ),
     # Intake: the API, webhooks and the CSV import (casework/intake).
     "intake:api-responses": Route(
         None, methods=("POST",), csrf_exempt="survey tools authenticate with a bearer token or a signature, never a session",
