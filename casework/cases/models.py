@@ -1,7 +1,11 @@
 """Cases, their contacts and their timeline."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 
@@ -26,6 +30,52 @@ def resolution_overdue_q(now) -> models.Q:
     return models.Q(status__in=[Status.NEW, Status.IN_PROGRESS, Status.WAITING], resolution_due_at__lt=now)
 
 
+OPEN_STATUSES = [Status.NEW, Status.IN_PROGRESS, Status.WAITING]
+# "Most urgent first" (DESIGN.md, lists): open cases before resolved before closed ...
+URGENCY_OPEN, URGENCY_RESOLVED, URGENCY_CLOSED = 0, 1, 2
+# ... and within each, what is overdue first. A case's due time is the earliest deadline it still has
+# to meet: the first contact while nobody has reached the respondent, the resolution while it is open.
+# A case with none sorts after every real time (a far-future stand-in, so both databases order it
+# alike: SQLite puts NULL first, PostgreSQL last).
+NO_DUE_TIME = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+
+
+def _urgency_state() -> models.Case:
+    return models.Case(
+        models.When(status__in=OPEN_STATUSES, then=models.Value(URGENCY_OPEN)),
+        models.When(status=Status.RESOLVED, then=models.Value(URGENCY_RESOLVED)),
+        default=models.Value(URGENCY_CLOSED),
+        output_field=models.SmallIntegerField(),
+    )
+
+
+def _urgency_due() -> models.Case:
+    first_contact, resolution = models.F("first_contact_due_at"), models.F("resolution_due_at")
+    never = Cast(models.Value(NO_DUE_TIME), models.DateTimeField())
+    uncontacted = models.Q(first_contacted_at__isnull=True, first_contact_due_at__isnull=False)
+    return models.Case(
+        models.When(
+            uncontacted & models.Q(status__in=OPEN_STATUSES),
+            then=models.Case(
+                models.When(resolution_due_at__lt=first_contact, then=resolution),
+                default=first_contact,
+            ),
+        ),
+        models.When(status__in=OPEN_STATUSES, resolution_due_at__isnull=False, then=resolution),
+        models.When(uncontacted & models.Q(status=Status.RESOLVED), then=first_contact),
+        default=never,
+        output_field=models.DateTimeField(),
+    )
+
+
+def _urgency_indexes(prefix: str | None, name: str, *trailing: str) -> list[models.Index]:
+    head = [prefix] if prefix else []
+    return [
+        models.Index(fields=[*head, "urgency_state", "urgency_due", "-priority", "number", *trailing], name=f"{name}_due_idx"),
+        models.Index(fields=[*head, "urgency_state", "-priority", "urgency_due", "number", *trailing], name=f"{name}_prio_idx"),
+    ]
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=Status.CLOSED)
@@ -44,9 +94,26 @@ class CaseQuerySet(models.QuerySet):
         restricted = restricted_respondents()
         return self.exclude(respondent_id__in=restricted) if restricted else self
 
-    def most_urgent_first(self):
-        # Matches case_urgency_idx, so a page of the most urgent cases is read off the index.
-        return self.order_by("-priority", "first_contact_due_at", "number")
+    def most_urgent_first(self, now=None):
+        """Open before resolved before closed; within each, overdue first (the longest overdue first),
+        then by priority, then the nearest due time. The whole order in one ORDER BY, for short lists
+        and exports; the case lists read it in index-sized parts (`urgency_parts`)."""
+        now = now or timezone.now()
+        overdue = models.Case(models.When(urgency_due__lt=now, then=models.Value(0)), default=models.Value(1))
+        overdue_by = models.Case(models.When(urgency_due__lt=now, then=models.F("urgency_due")), default=None)
+        return self.order_by("urgency_state", overdue, overdue_by.asc(nulls_last=True), "-priority", "urgency_due", "number")
+
+    def urgency_parts(self, now=None) -> list["CaseQuerySet"]:
+        """`most_urgent_first` as consecutive parts, each ordered straight off an index: per state, the
+        overdue cases by due time, then the others by priority and due time."""
+        now = now or timezone.now()
+        parts = []
+        for state in (URGENCY_OPEN, URGENCY_RESOLVED, URGENCY_CLOSED):
+            cases = self.filter(urgency_state=state)
+            if state != URGENCY_CLOSED:  # closed cases have no due time
+                parts.append(cases.filter(urgency_due__lt=now).order_by("urgency_due", "-priority", "number"))
+            parts.append(cases.filter(urgency_due__gte=now).order_by("-priority", "urgency_due", "number"))
+        return parts
 
 
 class Counter(models.Model):
@@ -122,6 +189,10 @@ class Case(models.Model):
     anonymised_at = models.DateTimeField(_("personal data removed"), null=True, blank=True)
     # Bumped on every change, so that two people editing at once cannot overwrite each other.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Kept by the database from the columns above on every write (bulk ones included), so the lists
+    # read "most urgent first" off an index: see `most_urgent_first`.
+    urgency_state = models.GeneratedField(expression=_urgency_state(), output_field=models.SmallIntegerField(), db_persist=True)
+    urgency_due = models.GeneratedField(expression=_urgency_due(), output_field=models.DateTimeField(), db_persist=True)
 
     objects = CaseQuerySet.as_manager()
 
@@ -163,16 +234,12 @@ class Case(models.Model):
                 name="case_resolution_due_idx",
             ),
             models.Index(fields=["product", "status"], name="case_product_status_idx"),
-            # Queues read "most urgent first" straight off these, for everyone and per team or person.
-            # The trailing columns let common filters (status, band) be checked in the index itself.
-            models.Index(
-                fields=["-priority", "first_contact_due_at", "number", "status", "metric", "score"], name="case_urgency_idx"
-            ),
-            models.Index(
-                fields=["team", "-priority", "first_contact_due_at", "number", "status", "metric", "score"],
-                name="case_team_urgency_idx",
-            ),
-            models.Index(fields=["assignee", "-priority", "first_contact_due_at", "number"], name="case_assignee_urgency_idx"),
+            # Lists read "most urgent first" (`urgency_parts`) straight off these, for everyone and per
+            # team or person: the overdue part by due time, the rest by priority. The trailing columns let
+            # the common filters (status, band) be checked in the index itself.
+            *_urgency_indexes(None, "case_urgency", "status", "metric", "score"),
+            *_urgency_indexes("team", "case_team_urgency", "status", "metric", "score"),
+            *_urgency_indexes("assignee", "case_assignee_urgency"),
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from casework.htmx import render_page_or_fragment
 
 from .access import teams_user_manages, teams_user_works, visible_cases
 from .filters import CaseFilter
+from .listing import MostUrgentFirst
 from .lifecycle import Status
 from .models import Notice
 
@@ -59,12 +60,14 @@ def team_queue(request, slug):
 
 def _list(request, cases, extra):
     template = "cases/case_list.html"
-    case_filter = CaseFilter(request.GET, queryset=cases.for_list().most_urgent_first(), request=request)
+    case_filter = CaseFilter(request.GET, queryset=cases.for_list(), request=request)
     status = 200
-    if case_filter.is_valid():
+    if not case_filter.is_valid():
+        results, status = cases.none(), 400
+    elif case_filter.form.cleaned_data.get("sort"):
         results = case_filter.qs
     else:
-        results, status = cases.none(), 400
+        results = MostUrgentFirst(case_filter.qs)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {"filter": case_filter, "page": page, **_bulk_context(request), **extra}
     return render_page_or_fragment(request, template, "results", context, status=status)
