@@ -16,6 +16,7 @@ PUBLIC = {
     "intake:api-responses",  # survey tools, with a bearer token instead of a session
     "intake:api-webhook",  # survey tools, with their own signature instead of a session (tests/intake/test_webhooks.py)
     "outreach:optout",  # respondents, with a signed token from their e-mail
+    "outreach:api-inbound-email",  # mail services, with an inbound-e-mail source's token (tests/outreach/test_replies_http.py)
 }
 SAMPLE_VALUES = {"int": "1", "str": "CW-1001", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 

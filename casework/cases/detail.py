@@ -34,6 +34,8 @@ def _context(request, case, bound=None, error="", done=""):
         "case": case,
         "responses": [link.response for link in CaseResponse.objects.filter(case=case).select_related("response")],
         "timeline": _timeline(case),
+        # The newest closing e-mail that came back undelivered, shown until a newer one is sent.
+        "bounced": _bounced(case),
         "forms": forms,
         "may_work": works_team(user, case.team) or user.has_perm("cases.work_case", case),
         "may_share": access.may_share(user, case),
@@ -42,6 +44,11 @@ def _context(request, case, bound=None, error="", done=""):
         "error": error,
         "done": done,
     }
+
+
+def _bounced(case) -> list:
+    newest = case.notifications.order_by("-queued_at").first()
+    return [newest] if newest is not None and newest.status == "bounced" else []
 
 
 PEOPLE_EVENTS = (Event.Kind.ASSIGNED, Event.Kind.SHARED)

@@ -301,8 +301,9 @@ class Contact(models.Model):
     outcome = models.CharField(_("outcome"), max_length=15, choices=Outcome.choices)
     summary = models.TextField(_("summary"), blank=True)
     contacted_at = models.DateTimeField(_("when"))
+    # Empty for a reply that came in by e-mail: nobody on the staff logged it.
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
     )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
 
@@ -336,6 +337,7 @@ class EventKind(models.TextChoices):
     PRIVACY = "privacy", _("Privacy action")
     IDENTITY = "identity", _("Contact details disagree")
     REVISED = "revised", _("Response updated")
+    AUTO_REPLY = "auto_reply", _("Automatic reply received")
 
 
 class Event(models.Model):
@@ -380,6 +382,8 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 class NoticeKind(models.TextChoices):
     OVERDUE_FIRST_CONTACT = "overdue_first_contact", _("First contact overdue")
     OVERDUE_RESOLUTION = "overdue_resolution", _("Resolution overdue")
+    REPLIED = "replied", _("The respondent replied")
+    BOUNCED = "bounced", _("The closing e-mail bounced")
 
 
 class Notice(models.Model):

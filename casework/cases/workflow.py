@@ -129,7 +129,9 @@ def log_contact(
     summary: str = "",
     contacted_at: datetime.datetime | None = None,
     expected_version: int | None = None,
+    details: dict | None = None,
 ) -> Contact:
+    """`actor` is None for a reply that came in by e-mail; `details` go on the Event beside the contact."""
     contacted_at = contacted_at or timezone.now()
     contact = Contact(
         case=case,
@@ -149,7 +151,7 @@ def log_contact(
         fields["first_contacted_at"] = contacted_at
     update_case(case, expected_version, **fields)
     contact.save()
-    record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, contact=contact.pk)
+    record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, **(details or {}), contact=contact.pk)
     if reached and case.status == Status.NEW:
         # Reaching the person is starting the work, as in any helpdesk.
         change_status(case=case, to=Status.IN_PROGRESS, actor=actor)

@@ -20,6 +20,8 @@ class SourceKind(models.TextChoices):
     TYPEFORM = "typeform", _("Typeform webhook")
     QUALTRICS_CSV = "qualtrics_csv", _("Qualtrics CSV export")
     GENERIC_CSV = "generic_csv", _("Casework CSV")
+    # Not a survey tool: a mail service that forwards respondents' replies (POST /api/v1/inbound-email).
+    INBOUND_EMAIL = "inbound_email", _("Inbound e-mail (replies forwarded by a mail service)")
 
 
 # Kinds that post to /api/v1/webhooks/<slug>, each verified with its tool's own signature scheme.

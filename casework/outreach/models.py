@@ -13,6 +13,8 @@ class NotificationStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SUPPRESSED = "suppressed", _("Suppressed")
+    # The respondent's mail server sent it back (a delivery status notification, replies.py).
+    BOUNCED = "bounced", _("Bounced")
 
 
 class Notification(models.Model):
@@ -41,6 +43,7 @@ class Notification(models.Model):
     )
     queued_at = models.DateTimeField(_("queued"))
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    bounced_at = models.DateTimeField(_("bounced"), null=True, blank=True)
     # When the outbox should (re)try next, and until when a worker holds it: a second worker skips a
     # notification another one is sending.
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

@@ -23,6 +23,7 @@ from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, Event
 from casework.feedback.contact_details import name_problem
 
+from . import replyaddress
 from .models import Notification
 from .optout import optout_url
 
@@ -232,9 +233,19 @@ def build_message(notification: Notification) -> EmailMultiAlternatives:
         "Auto-Submitted": "auto-generated",
     }
     staff = notification.created_by
-    reply_to = [str(Address(display_name=_one_line(staff.get_full_name()), addr_spec=staff.email))] if staff and staff.email else None
+    reply_address = replyaddress.reply_address(notification.pk)
+    if reply_address:
+        # Replies come back to the case (replies.py); so do bounces, as the envelope sender is the same
+        # address, while the From: header stays the company's.
+        reply_to = [str(Address(display_name=_one_line(staff.get_full_name()) if staff else "", addr_spec=reply_address))]
+        headers["From"] = settings.DEFAULT_FROM_EMAIL
+        envelope_sender = reply_address
+    else:
+        # Without a reply domain, replies go to the person who wrote the e-mail, as before.
+        reply_to = [str(Address(display_name=_one_line(staff.get_full_name()), addr_spec=staff.email))] if staff and staff.email else None
+        envelope_sender = None
     message = RespondentEmail(
-        subject=notification.subject, body=text, to=[recipient], headers=headers, reply_to=reply_to
+        subject=notification.subject, body=text, to=[recipient], headers=headers, reply_to=reply_to, from_email=envelope_sender
     )
     message.attach_alternative(html, "text/html")
     return message

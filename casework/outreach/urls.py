@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import inbound_api, views
 
 app_name = "outreach"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("outbox/failed/", views.failed_notifications, name="failed"),
     path("outbox/<int:pk>/retry/", views.retry_notification, name="retry"),
     path("optout/<str:token>/", views.optout, name="optout"),
+    path("api/v1/inbound-email", inbound_api.post_inbound_email, name="api-inbound-email"),
 ]
