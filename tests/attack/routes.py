@@ -101,6 +101,10 @@ ROUTES: dict[str, Route] = {
         "janis", args=case, methods=("GET", "POST"), outsider="anna", fragment=True, texts=("subject", "body"),
         form=lambda w: {"action": "preview", "locale": "en", "subject": NAME, "body": PAYLOAD, "version": w.case.version},
     ),
+    "outreach:api-inbound-email": Route(
+        None, methods=("POST",), csrf_exempt="mail services forward replies with an inbound-e-mail source's token, never a session",
+        extra={"json": True},
+    ),
     "outreach:failed": Route("maija"),
     "outreach:retry": Route("maija", args=lambda w: {"pk": w.notification.pk}, methods=("POST",), form=lambda w: {}, outsider="peter"),
     "outreach:optout": Route(
