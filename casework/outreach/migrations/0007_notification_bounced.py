@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_inbound_replies'),
+        ('cases', '0012_inbound_replies'),
         ('feedback', '0008_source_kind_inbound_email'),
         ('outreach', '0006_specific_default_templates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

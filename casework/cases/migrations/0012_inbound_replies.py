@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_retention_close_reason_and_anonymised_cases'),
+        ('cases', '0011_case_urgency_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
