@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from casework.feedback.models import SourceKind
 from casework.feedback.tokens import source_for_token
 
 from .ingestion import ingest
@@ -36,6 +37,9 @@ def post_responses(request):
         response = _error(401, "A valid API token is required: send 'Authorization: Bearer <token>'.")
         response["WWW-Authenticate"] = 'Bearer realm="casework"'
         return response
+    if source is not None and source.kind == SourceKind.INBOUND_EMAIL:
+        # A mail relay's token forwards replies (/api/v1/inbound-email); it has no survey answers to send.
+        return _error(403, "This token belongs to an inbound e-mail source: it cannot send responses.")
     if request.content_type != "application/json":
         return _error(415, "Send the body as JSON with 'Content-Type: application/json'.")
     limit = settings.CASEWORK_API_MAX_BODY_BYTES

@@ -117,7 +117,9 @@ def delivery_status(message) -> Bounce | None:
             if action == "failed" or (not action and header(block, "Status").startswith("5")):
                 bounce.failed = True
                 bounce.status = header(block, "Status")[:20]
-                bounce.diagnostic = without_addresses(header(block, "Diagnostic-Code"))[:300]
+                # "smtp; 550 5.1.1 …": the type prefix says nothing to a person.
+                diagnostic = re.sub(r"^[\w-]+;\s*", "", header(block, "Diagnostic-Code"))
+                bounce.diagnostic = without_addresses(diagnostic)[:300]
                 return bounce
     return bounce
 

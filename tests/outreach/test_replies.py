@@ -120,6 +120,24 @@ def test_an_outlook_reply_in_windows_1257_keeps_no_attachment_and_no_history(sen
     assert "png" not in contact.summary and "Nosūtīts" not in contact.summary
 
 
+def test_outlooks_html_part_alone_stops_at_its_reply_header(sent):
+    from casework.outreach.replytext import html_to_text
+
+    message = email.message_from_bytes(load("outlook_reply.eml", sent), policy=email.policy.default)
+    html = message.get_body(preferencelist=("html",)).get_content()
+    assert html_to_text(html) == "Sveiki,\n\nKļūda atkārtojās arī šodien, pievienoju ekrānuzņēmumu.\n\nAr cieņu\nAnna"
+
+
+def test_a_reply_to_a_case_waiting_for_the_respondent_puts_it_back_in_progress(sent):
+    from casework.cases import workflow
+
+    case = the_case(sent)
+    workflow.change_status(case=case, to="in_progress")
+    workflow.change_status(case=case, to="waiting")
+    assert receive_email(load("thunderbird_reply.eml", sent), via="test").outcome == "reply"
+    assert the_case(sent).status == "in_progress"
+
+
 def test_an_html_only_reply_becomes_inert_text(sent, client, janis):
     receive_email(load("html_only_reply.eml", sent), via="test")
     [contact] = replies_on(the_case(sent))
@@ -192,7 +210,7 @@ def test_a_dsn_bounce_marks_the_notification_bounced_and_the_case_shows_it(sent,
     assert list(Notice.objects.filter(case=case).values_list("user__username", "kind")) == [("janis", "bounced")]
     client.force_login(janis)
     page = client.get(case.get_absolute_url()).text
-    assert 'id="bounced-banner"' in page and "bounced (5.1.1" in page
+    assert 'id="bounced-banner"' in page and "bounced (5.1.1 550 5.1.1 &lt;…&gt;: Recipient address rejected" in page
 
 
 @pytest.mark.parametrize(("fixture", "outcome"), [("forged.eml", "forged"), ("unmatched.eml", "unmatched")])

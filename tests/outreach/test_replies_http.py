@@ -85,3 +85,8 @@ def test_refusals_name_the_problem(client, sent, mail_token, settings):
     assert big.status_code == 413 and big.json()["limit"] == 100
     assert client.get(URL).status_code == 405
     assert not Contact.objects.exists()
+
+
+def test_a_mail_relays_token_cannot_send_survey_responses(client, mail_token):
+    answer = client.post("/api/v1/responses", {"id": "r-1"}, content_type="application/json", headers={"Authorization": f"Bearer {mail_token[1]}"})
+    assert answer.status_code == 403 and "inbound e-mail" in answer.json()["error"]
