@@ -18,7 +18,8 @@ def urls(maija, payroll, make_case, source):
     case = make_case(team=payroll)
     from casework.cases.models import Case
 
-    Case.objects.filter(pk=case.pk).update(status="in_progress")
+    # Maija's own case keeps her on My cases ("/"), not the team overview managers without cases land on.
+    Case.objects.filter(pk=case.pk).update(status="in_progress", assignee=maija)
     upload = SimpleUploadedFile("a.csv", b"id,metric,score,answered_at\nr-1,nps,3,2026-11-20T10:00:00Z\n")
     csv_import = upload_import(source=source, user=maija, uploaded_file=upload)
     return ["/", "/cases/", "/teams/payroll/", f"/cases/{case.reference}/compose/", f"/import/{csv_import.pk}/"]

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from casework.teams.roles import is_privacy_officer
 
 from . import bulk
-from casework.htmx import render_page_or_fragment
+from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 
 from .access import teams_user_manages, teams_user_works, visible_cases
 from .filters import CaseFilter
@@ -32,7 +32,7 @@ def my_cases(request):
         return redirect("privacy:home")
     cases = visible_cases(request.user).filter(assignee=request.user).open().workable()
     if _lands_on_team_overview(request, cases):
-        return redirect("insights:teams")
+        return vary_on_htmx(redirect("insights:teams"))
     return _list(request, cases, {"heading": _("My cases"), "list_url": reverse("cases:mine"), "mine": True})
 
 
@@ -40,7 +40,7 @@ def _lands_on_team_overview(request, own_cases) -> bool:
     """A manager with nothing of her own starts where her work is: the team overview. Only the bare
     home page redirects (a filtered or htmx request is someone working the list), and administrators,
     who manage every team without being in one, keep My cases."""
-    if request.GET or request.htmx or request.user.is_superuser:
+    if request.GET or wants_fragment(request) or request.user.is_superuser:
         return False
     return teams_user_manages(request.user).exists() and not own_cases.exists()
 
