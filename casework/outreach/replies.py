@@ -24,6 +24,7 @@ from django.utils.crypto import salted_hmac
 from casework.cases import workflow
 from casework.cases.lifecycle import Status
 from casework.cases.models import Case, Contact, Event, Notice
+from casework.feedback.contact_details import email_key
 from casework.feedback.models import Suppression
 from casework.feedback.respondents import email_fingerprint
 from casework.teams.models import Membership
@@ -137,6 +138,10 @@ def _reply(case, notification: Notification, inbound, digest: str) -> Received:
     thanks = replytext.is_only_thanks(text, names=names)
     reopen = not thanks and case.status in REOPENED_BY_REPLY
     details = {"message": digest, "thanks": thanks, **({"cut": True} if cut else {})}
+    if respondent is not None and respondent.email_key and email_key(inbound.sender) != respondent.email_key:
+        # Anyone the e-mail was forwarded to can reply too: staff should know it was not the respondent's
+        # own address (which one is not kept).
+        details["other_sender"] = True
     if reopen and case.status == Status.CLOSED and _another_open_case(case):
         # Not named: that case may belong to another team.
         reopen, details["stays_closed"] = False, "another_open_case"

@@ -308,3 +308,19 @@ def test_the_message_is_parsed_with_the_default_policy(sent):
         "multipart/mixed", "multipart/alternative", "text/plain", "text/html", "image/png"
     ]
     assert Notification.objects.get(pk=sent.pk).message_id in message["In-Reply-To"]
+
+
+def test_a_reply_from_another_address_says_so_without_keeping_the_address(sent, client, janis):
+    raw = load("thunderbird_reply.eml", sent).replace(b"From: Anna B\xc4\x93rzi\xc5\x86a <anna@example.com>", b"From: Someone <boss@example.net>")
+    assert b"boss@example.net" in raw
+    receive_email(raw, via="test")
+    event = the_case(sent).events.get(kind="contact")
+    assert event.data["other_sender"] is True and "boss@example.net" not in str(event.data)
+    client.force_login(janis)
+    assert "Sent from an address that is not the respondent's." in client.get(the_case(sent).get_absolute_url()).text
+
+
+def test_a_reply_from_the_respondents_address_in_other_letters_is_theirs(sent):
+    raw = load("gmail_reply.eml", sent).replace(b"<anna@example.com>", b"<ANNA@Example.COM>")
+    receive_email(raw, via="test")
+    assert "other_sender" not in the_case(sent).events.get(kind="contact").data
