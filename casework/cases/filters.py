@@ -35,6 +35,10 @@ def _band_condition(band: str) -> Q:
     return condition
 
 
+def _values(value) -> list:
+    return [part for part in value if part is not None] if isinstance(value, (list, tuple)) else [] if value is None else [value]
+
+
 class OpenedBetweenField(django_filters.fields.DateRangeField):
     """Dates far from today are typing mistakes, and year 1 overflows when converted between zones."""
 
@@ -90,6 +94,13 @@ class CaseFilter(django_filters.FilterSet):
         ]
         self.filters["overdue"].field.widget.choices = [("", _("Either")), ("true", _("Overdue")), ("false", _("Not overdue"))]
         self.filters["commented"].field.widget.choices = [("", _("Either")), ("true", _("With a comment")), ("false", _("Without a comment"))]
+
+    def active_count(self, *, shown=None) -> int:
+        """How many of the filters (of those `shown`) narrow the list; the sort order does not. The
+        phone's "Filters (N)" button says it while the filters are folded away."""
+        form = self.form
+        names = [name for name in form.fields if name != "sort" and (shown is None or name in shown)]
+        return sum(1 for name in names if any(str(value).strip() for value in _values(form[name].value())))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -69,7 +69,8 @@ def _list(request, cases, extra):
     else:
         results = MostUrgentFirst(case_filter.qs)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"filter": case_filter, "page": page, **_bulk_context(request), **extra}
+    shown = [name for name in case_filter.form.fields if not (extra.get("mine") and name == "assignee")]
+    context = {"filter": case_filter, "page": page, "active_filters": case_filter.active_count(shown=shown), **_bulk_context(request), **extra}
     return render_page_or_fragment(request, template, "results", context, status=status)
 
 

@@ -39,7 +39,9 @@ def test_a_managers_filtered_or_htmx_list_is_not_redirected(client, maija):
     client.force_login(maija)
     assert client.get(reverse("cases:mine"), {"q": "slow"}).status_code == 200
     assert client.get(reverse("cases:mine"), headers={"HX-Request": "true"}).status_code == 200
-    assert client.get(reverse("cases:mine"))["Location"] == reverse("insights:teams")
+    response = client.get(reverse("cases:mine"))
+    assert response["Location"] == reverse("insights:teams")
+    assert "HX-Request" in response["Vary"]
 
 
 def test_the_privacy_officer_lands_on_the_desk(client, dace):

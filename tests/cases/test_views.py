@@ -124,3 +124,14 @@ def test_a_back_button_restore_gets_the_whole_page(client, janis):
     client.force_login(janis)
     headers = {"HX-Request": "true", "HX-History-Restore-Request": "true"}
     assert "<html" in client.get(reverse("cases:list"), {"status": "open"}, headers=headers).text
+
+
+def test_the_folded_filters_say_how_many_are_in_use(client, janis):
+    client.force_login(janis)
+    assert ">Filters</summary>" in client.get(reverse("cases:list"), {"sort": "number", "q": " "}).text
+    query = {"q": "slow", "status": "open", "created_after": "2026-01-01", "sort": "number"}
+    assert ">Filters (3)</summary>" in client.get(reverse("cases:list"), query).text
+    fragment = client.get(reverse("cases:list"), query, headers={"HX-Request": "true"}).text
+    assert 'id="filter-toggle" hx-swap-oob="true">Filters (3)</summary>' in fragment
+    # My cases has no assignee filter to show, so a stray one in the address is not counted.
+    assert ">Filters (1)</summary>" in client.get(reverse("cases:mine"), {"status": "open", "assignee": "me"}).text
