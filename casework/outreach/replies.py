@@ -111,9 +111,13 @@ def _bounce(case, notification: Notification, bounce, digest: str) -> Received:
         return Received("auto_reply", "A delivery report without a permanent failure: logged, nothing changed.")
     now = timezone.now()
     reason = " ".join(filter(None, [bounce.status, bounce.diagnostic]))[:1000]
-    Notification.objects.filter(pk=notification.pk).update(
+    # Only a sent e-mail can come back; a second report about one already bounced changes nothing.
+    bounced = Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENT).update(
         status=Notification.Status.BOUNCED, bounced_at=now, last_error=reason, next_attempt_at=None, claimed_until=None
     )
+    if not bounced:
+        workflow.record_event(case=case, kind=Event.Kind.AUTO_REPLY, message=digest, why="delivery status notification")
+        return Received("auto_reply", "A bounce for an e-mail that is not marked sent: logged, nothing changed.")
     workflow.record_event(
         case=case, kind=Event.Kind.NOTIFICATION, when=now, notification=notification.pk, status=Notification.Status.BOUNCED, message=digest
     )

@@ -324,3 +324,10 @@ def test_a_reply_from_the_respondents_address_in_other_letters_is_theirs(sent):
     raw = load("gmail_reply.eml", sent).replace(b"<anna@example.com>", b"<ANNA@Example.COM>")
     receive_email(raw, via="test")
     assert "other_sender" not in the_case(sent).events.get(kind="contact").data
+
+
+def test_a_second_bounce_report_changes_nothing_more(sent):
+    assert receive_email(load("dsn_bounce.eml", sent), via="test").outcome == "bounced"
+    again = load("dsn_bounce.eml", sent).replace(b"<20261125060005.4F1A2B3C4D@mx.example.com>", b"<another-report@mx.example.com>")
+    assert receive_email(again, via="test").outcome == "auto_reply"
+    assert Notice.objects.filter(case_id=sent.case_id, kind="bounced").count() == 1
