@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from casework.cases.access import teams_user_manages, visible_cases
+from casework.cases.access import teams_user_manages, teams_user_works, visible_cases
 from casework.cases.models import Notice
 from casework.teams.roles import is_privacy_officer
 
@@ -17,7 +17,9 @@ def _navigation(request):
     items = [("cases:mine", _("My cases")), ("cases:list", _("All cases"))]
     manages = teams_user_manages(user).exists()
     if manages:
-        items += [("insights:teams", _("Teams")), ("insights:dashboard", _("Dashboard"))]
+        items.append(("insights:teams", _("Teams")))
+    if manages or user.is_superuser or teams_user_works(user).exists():
+        items.append(("insights:dashboard", _("Dashboard")))
     if manages or user.is_superuser:
         items.append(("intake:import", _("Import")))
         items.append(("outreach:failed", _("Failed e-mails")))

@@ -37,6 +37,8 @@ MEMBER_URLS = {"insights:member"}
 SCOPED_URLS = {
     "cases:mine", "cases:list", "cases:bulk", "cases:notices", "cases:read-notices",
     "insights:teams", "insights:dashboard", "intake:import",
+    # Figures, their answers and CSV exports: tests/insights/test_access.py (team A never sees team B).
+    "insights:responses", "insights:export", "insights:case-export",
     "logout",  # ends only one's own session (tests/test_accounts.py)
     "outreach:failed",
     "teams:preferences",  # one's own preferences only
@@ -150,9 +152,12 @@ def test_notices_are_personal(client, payroll_case, maija, janis):
 def test_role_pages(client, janis, maija, dace, peter, payroll_case):
     for name in ("insights:teams", "insights:dashboard", "intake:import"):
         client.force_login(janis)
-        assert client.get(reverse(name)).status_code == 403
+        # Staff get a dashboard of their own cases' loop figures only (tests/insights/test_access.py).
+        assert client.get(reverse(name)).status_code == (200 if name == "insights:dashboard" else 403)
         client.force_login(maija)
         assert client.get(reverse(name)).status_code == 200
+    client.force_login(dace)
+    assert client.get(reverse("insights:dashboard")).status_code == 403
     client.force_login(peter)
     assert "Payroll" not in client.get(reverse("insights:teams")).text
     client.force_login(janis)

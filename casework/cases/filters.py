@@ -6,16 +6,16 @@ from datetime import date
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from casework.feedback.metrics import Band, Metric, band_score_ranges
-from casework.feedback.models import Respondent, comment_given_q
+from casework.feedback.metrics import Band, Metric, Tone, band_score_ranges, tone_q
+from casework.feedback.models import Respondent, ResponseChannel, comment_given_q
 
 from .access import teams_user_works
 from .lifecycle import Priority, Status
-from .models import CaseResponse, Contact, first_contact_overdue_q, resolution_overdue_q
+from .models import Case, CaseResponse, Contact, Tag, first_contact_overdue_q, resolution_overdue_q
 
 OPEN = "open"
 ME, UNASSIGNED = "me", "unassigned"
@@ -49,8 +49,28 @@ class OpenedBetweenField(django_filters.fields.DateRangeField):
         return super().compress(data_list)
 
 
+def _range_q(field: str, value: slice) -> Q:
+    condition = Q()
+    if value.start is not None:
+        condition &= Q(**{f"{field}__gte": value.start})
+    if value.stop is not None:
+        condition &= Q(**{f"{field}__lte": value.stop})
+    return condition
+
+
 class OpenedBetweenFilter(django_filters.DateFromToRangeFilter):
     field_class = OpenedBetweenField
+
+
+def _date_range(label, field_name=None):
+    extra = {"field_name": field_name} if field_name else {"method": "noop"}
+    return OpenedBetweenFilter(
+        label=label, **extra, widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"})
+    )
+
+
+# Notification statuses, spelled here so the cases app need not import outreach (a layer above it).
+NOTIFICATION_STATUSES = (("queued", _("Queued")), ("sent", _("Sent")), ("failed", _("Failed")), ("suppressed", _("Suppressed")))
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -72,10 +92,67 @@ class CaseFilter(django_filters.FilterSet):
         field_name="created_at",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    # Filters the dashboard's numbers link to: kept in the URL, shown only while they are in use.
+    channel = django_filters.ChoiceFilter(label=_("Channel"), field_name="response__channel", choices=ResponseChannel.choices)
+    tag = django_filters.ModelChoiceFilter(label=_("Root-cause tag"), field_name="tags", queryset=Tag.objects.all())
+    tone = django_filters.ChoiceFilter(label=_("Mood"), choices=Tone.choices, method="by_tone")
+    closed = _date_range(_("Closed between"), "closed_at")
+    loop = django_filters.ChoiceFilter(
+        label=_("Closing e-mail"), choices=[("emailed", _("Sent")), ("not_emailed", _("Not sent"))], method="by_loop"
+    )
+    contacted = _date_range(_("First contacted between"), "first_contacted_at")
+    emailed = _date_range(_("First closing e-mail sent between"))
+    due = _date_range(_("First contact due between"), "first_contact_due_at")
+    sla = django_filters.ChoiceFilter(
+        label=_("First contact in time"), choices=[("met", _("In time")), ("missed", _("Late"))], method="by_sla"
+    )
+    notification = django_filters.ChoiceFilter(label=_("Closing e-mail status"), choices=NOTIFICATION_STATUSES, method="noop")
+    notified = _date_range(_("Closing e-mail queued between"))
     sort = django_filters.OrderingFilter(label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS)
 
     class Meta:
         fields = []
+
+    LINK_ONLY = ("channel", "tag", "tone", "closed", "loop", "contacted", "emailed", "due", "sla", "notification", "notified")
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        emailed, status, notified = data.get("emailed"), data.get("notification"), data.get("notified")
+        if emailed:
+            # By the first closing e-mail that went out, as the dashboard times it.
+            first_sent = Case.objects.alias(first_sent=Min("notifications__sent_at", filter=Q(notifications__status="sent")))
+            queryset = queryset.filter(pk__in=first_sent.filter(_range_q("first_sent", emailed)).values("pk"))
+        if status or notified:
+            condition = Q(notifications__status=status) if status else Q()
+            if notified:
+                condition &= _range_q("notifications__queued_at", notified)
+            queryset = queryset.filter(pk__in=Case.objects.filter(condition).values("pk"))
+        return queryset
+
+    def shown_fields(self):
+        """The form's fields, leaving out the dashboard's link filters unless a link set them."""
+        used = {key.removesuffix("_after").removesuffix("_before") for key, value in self.data.items() if value}
+        return [field for field in self.form if field.name not in self.LINK_ONLY or field.name in used]
+
+    def noop(self, queryset, name, value):
+        return queryset
+
+    def by_tone(self, queryset, name, value):
+        return queryset.filter(tone_q(value))
+
+    def by_loop(self, queryset, name, value):
+        emailed = Q(pk__in=Case.objects.filter(notifications__status="sent").values("pk"))
+        return queryset.filter(emailed) if value == "emailed" else queryset.exclude(emailed)
+
+    def by_sla(self, queryset, name, value):
+        met = Q(first_contacted_at__lte=F("first_contact_due_at"))
+        if value == "met":
+            return queryset.filter(met)
+        return queryset.filter(
+            Q(first_contacted_at__gt=F("first_contact_due_at"))
+            | Q(first_contacted_at__isnull=True, first_contact_due_at__lt=timezone.now())
+        )
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)

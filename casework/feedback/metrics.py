@@ -56,3 +56,29 @@ def band_score_ranges(band: str) -> list[tuple[str, int, int]]:
         if scores:
             ranges.append((metric, scores[0], scores[-1]))
     return ranges
+
+
+class Tone(models.TextChoices):
+    """Bad, middle or good, whatever the metric: "detractors" of CSAT and CES are their negative answers."""
+
+    BAD = "bad", _("Unhappy (detractor or negative)")
+    MIDDLE = "middle", _("Middle (passive or neutral)")
+    GOOD = "good", _("Happy (promoter or positive)")
+
+
+TONE_RANK = {Tone.BAD: 0, Tone.MIDDLE: 1, Tone.GOOD: 2}
+
+
+def tone_score_ranges(tone: str) -> list[tuple[str, int, int]]:
+    """(metric, lowest, highest score) of the band of each metric that has `tone`."""
+    return [
+        score_range for band, band_tone in TONE.items() if band_tone == tone for score_range in band_score_ranges(band)
+    ]
+
+
+def tone_q(tone: str, *, metric: str = "metric", score: str = "score") -> models.Q:
+    """Rows whose (metric, score) columns fall in a band of `tone`."""
+    condition = models.Q(pk__in=[])
+    for name, low, high in tone_score_ranges(tone):
+        condition |= models.Q(**{metric: name, f"{score}__gte": low, f"{score}__lte": high})
+    return condition

@@ -1,10 +1,16 @@
 from django.urls import path
 
-from . import views
+from . import figure_views, views
 
 app_name = "insights"
 urlpatterns = [
     path("teams/", views.team_overview, name="teams"),
     path("teams/members/<int:pk>/", views.member_availability, name="member"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/", figure_views.dashboard, name="dashboard"),
+    path("dashboard/responses/", figure_views.responses, name="responses"),
+    path("dashboard/export/<slug:name>.csv", figure_views.table_export, name="export"),
+    path("cases/export.csv", figure_views.case_export, name="case-export"),
+    path("dashboard/responses/", views.responses, name="responses"),
+    path("dashboard/export/<slug:name>.csv", views.table_export, name="export"),
+    path("cases/export.csv", views.case_export, name="case-export"),
 ]
