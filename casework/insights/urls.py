@@ -10,7 +10,4 @@ urlpatterns = [
     path("dashboard/responses/", figure_views.responses, name="responses"),
     path("dashboard/export/<slug:name>.csv", figure_views.table_export, name="export"),
     path("cases/export.csv", figure_views.case_export, name="case-export"),
-    path("dashboard/responses/", views.responses, name="responses"),
-    path("dashboard/export/<slug:name>.csv", views.table_export, name="export"),
-    path("cases/export.csv", views.case_export, name="case-export"),
 ]
