@@ -8,6 +8,6 @@ urlpatterns = [
     path("teams/members/<int:pk>/", views.member_availability, name="member"),
     path("dashboard/", figure_views.dashboard, name="dashboard"),
     path("dashboard/responses/", figure_views.responses, name="responses"),
-    path("dashboard/export/<slug:name>.csv", figure_views.table_export, name="export"),
+    path("dashboard/export.csv", figure_views.table_export, name="export"),
     path("cases/export.csv", figure_views.case_export, name="case-export"),
 ]

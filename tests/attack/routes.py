@@ -51,6 +51,8 @@ def versioned(prefix, **fields):
 CASE_LIST_QUERY = ("q", "status", "team", "assignee", "priority", "metric", "band", "product", "country", "overdue", "commented",
                    "created_after", "created_before", "sort", "page")
 
+DASHBOARD_QUERY = ("period", "start", "end", "team", "product", "metric", "channel", "country")
+
 ROUTES: dict[str, Route] = {
     # Case lists and the case page (casework/cases).
     "cases:mine": Route("janis", query=CASE_LIST_QUERY, fragment=True),
@@ -78,7 +80,10 @@ ROUTES: dict[str, Route] = {
     "cases:read-notices": Route("maija", methods=("POST",), form=lambda w: {}),
     # Managers' figures (casework/insights).
     "insights:teams": Route("maija"),
-    "insights:dashboard": Route("maija"),
+    "insights:dashboard": Route("maija", query=DASHBOARD_QUERY, fragment=True),
+    "insights:responses": Route("maija", query=(*DASHBOARD_QUERY, "band", "page")),
+    "insights:export": Route("maija", query=("table", *DASHBOARD_QUERY), download=True),
+    "insights:case-export": Route("maija", query=CASE_LIST_QUERY, download=True),
     "insights:member": Route(
         "maija", args=lambda w: {"pk": Membership.objects.get(user=w.user("janis"), team=w.payroll).pk}, methods=("POST",),
         form=lambda w: {"is_away": "1"}, outsider="peter",

@@ -84,11 +84,11 @@ def test_a_restricted_or_erased_persons_words_stay_out_of_the_export(client, mai
 
 def test_a_dashboard_table_as_csv(client, maija, story):
     client.force_login(maija)
-    answer = client.get(reverse("insights:export", args=["tags"]), PARAMS)
+    answer = client.get(reverse("insights:export"), {"table": "tags", **PARAMS})
     rows = list(csv.reader(io.StringIO(answer.getvalue().decode("utf-8-sig"))))
     assert rows == [["Root-cause tag", "Cases", "Share %", "Previous period", "Difference"], ["slow payslips", "2", "66.7", "0", "2"]]
-    assert client.get(reverse("insights:export", args=["nonsense"]), PARAMS).status_code == 404
-    assert client.get(reverse("insights:export", args=["tags"]), {"period": "custom"}).status_code == 400
+    assert client.get(reverse("insights:export"), {"table": "nonsense", **PARAMS}).status_code == 404
+    assert client.get(reverse("insights:export"), {"table": "tags", **{"period": "custom"}}).status_code == 400
 
 
 def test_export_streams_rows_one_by_one():
