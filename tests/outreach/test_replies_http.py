@@ -90,3 +90,9 @@ def test_refusals_name_the_problem(client, sent, mail_token, settings):
 def test_a_mail_relays_token_cannot_send_survey_responses(client, mail_token):
     answer = client.post("/api/v1/responses", {"id": "r-1"}, content_type="application/json", headers={"Authorization": f"Bearer {mail_token[1]}"})
     assert answer.status_code == 403 and "inbound e-mail" in answer.json()["error"]
+
+
+def test_a_mail_relay_source_is_not_offered_for_csv_import(client, maija, mail_token, source):
+    client.force_login(maija)
+    page = client.get(reverse("intake:import")).text
+    assert "In-app survey" in page and "Mail relay" not in page
