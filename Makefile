@@ -19,11 +19,13 @@ BOOT_PYTHON = $(shell for p in python3.13 python3.12 python3; do \
 export UV_PROJECT_ENVIRONMENT := $(abspath $(VENV))
 export UV_NO_PROGRESS := 1
 
-.PHONY: help run test test-postgres check-deploy messages makemessages chromium clean
+.PHONY: help run serve test test-postgres check-deploy load messages makemessages chromium clean
 
 help:
 	@echo "make run    - set everything up and serve the demo on http://$(HOST):$(PORT), with its worker"
 	@echo "make test   - set everything up and run the whole test suite"
+	@echo "make serve  - production: migrate, collect static files, gunicorn + the worker (README, Deployment)"
+	@echo "make load   - the load test against gunicorn + PostgreSQL (README, Load test)"
 
 $(UV):
 	@if [ -z "$(BOOT_PYTHON)" ]; then \
@@ -62,6 +64,18 @@ run: $(VENV)/.app-installed messages
 	DEBUG=true $(PY) manage.py worker & worker=$$!; \
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Production on one machine: the environment (README, "Deployment") must name a PostgreSQL database
+# (DATABASE_URL), SECRET_KEY and ALLOWED_HOSTS; tasks go to the database queue for the worker.
+serve: $(VENV)/.app-installed messages
+	@[ -n "$$DATABASE_URL" ] || { echo "make serve needs DATABASE_URL=postgres://... (and SECRET_KEY, ALLOWED_HOSTS; README, Deployment)" >&2; exit 1; }
+	@export TASKS_BACKEND=$${TASKS_BACKEND:-database} DEBUG=false; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	echo "Serving Casework with gunicorn on $${BIND:-127.0.0.1:8000} and the worker beside it (Ctrl+C stops both)" && \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py worker & worker=$$!; \
+	$(VENV)/bin/gunicorn --config deploy/gunicorn.conf.py casework.wsgi
+
 test: $(VENV)/.test-installed messages chromium
 	DEBUG=true DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -75,6 +89,10 @@ check-deploy: $(VENV)/.app-installed
 	env -u DJANGO_ALLOW_ASYNC_UNSAFE DEBUG=false SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=casework.example.com \
 		SMTP_HOST=smtp.example.com CASEWORK_VAR_DIR=$$(mktemp -d) \
 		$(PY) manage.py check --deploy --fail-level WARNING
+
+# 100,000 cases, 50 staff and a survey tool against gunicorn + PostgreSQL (README, "Load test").
+load: $(VENV)/.test-installed messages
+	$(PY) benchmarks/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) var $(MO_FILES)

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every line logged about a request carries its id.
+    "casework.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before whitenoise, which answers static files itself: an SVG or a file opened directly gets the
     # policy and the framing ban too (tests/attack/test_static_and_errors.py).
@@ -221,7 +223,9 @@ CASEWORK_IMPORT_MAX_BYTES = env_int("CASEWORK_IMPORT_MAX_BYTES", 1024 * 1024 * 1
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = VAR_DIR / "staticfiles"
+# Collected at deployment (`collectstatic`, `make serve`, the image build); the image keeps them outside
+# CASEWORK_VAR_DIR, which is a volume there.
+STATIC_ROOT = Path(env("CASEWORK_STATIC_ROOT") or VAR_DIR / "staticfiles")
 # whitenoise warns when the folder is missing, and tests treat warnings as errors.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
@@ -315,12 +319,33 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Logs (casework/logs.py): one JSON object per line in production (LOG_FORMAT=json), readable lines in
+# development; every line carries the id of its request, task or periodic job run.
+LOG_FORMAT = env("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "casework.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "casework.logs.JsonFormatter"},
+        "text": {"()": "casework.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers (mail to ADMINS, runserver's request lines with their query strings, which
+        # may hold a name someone searched for) give way to the root's console handler and
+        # casework.request's one line per request; 4xx are logged by casework.security without values.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "ERROR", "propagate": True},
+        "django.request": {"handlers": [], "level": "ERROR", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Casework's own settings.
@@ -341,6 +366,9 @@ if CASEWORK_DUE_CLOCK not in ("calendar", "business"):
 CASEWORK_BASE_URL = env("CASEWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 CASEWORK_DELIVERY_ATTEMPTS = env_int("CASEWORK_DELIVERY_ATTEMPTS", 5)
 CASEWORK_RETRY_SECONDS = env_int("CASEWORK_RETRY_SECONDS", 60)
+# A worker that claimed a notification and died (killed mid-delivery) holds it this long; then the
+# outbox sweep sends it. Longer than any SMTP conversation (SMTP_TIMEOUT), or two workers could both send.
+CASEWORK_DELIVERY_LEASE_SECONDS = env_int("CASEWORK_DELIVERY_LEASE_SECONDS", 300)
 CASEWORK_OPTOUT_MAX_AGE_DAYS = env_int("CASEWORK_OPTOUT_MAX_AGE_DAYS", 365)
 # Replies (README, "Replies from respondents"): e-mails to respondents carry Reply-To
 # reply+<signed token>@CASEWORK_REPLY_DOMAIN; unset, replies go to the staff member's own mailbox.

@@ -2,6 +2,9 @@
 officer and an administrator. Allowed and denied checks share this setup."""
 
 import datetime
+import io
+import json
+import logging
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,8 +12,10 @@ from django.utils import timezone
 
 from casework.cases import opening
 from casework.feedback.models import Respondent, RespondentIdentity, Response, Source
+from casework.logs import JsonFormatter, RequestIdFilter
 from casework.teams.membership import add_member
 from casework.teams.models import Membership, Team
+from tests.log_scan import pytest_configure, pytest_runtest_protocol, pytest_sessionfinish  # noqa: F401 - hooks: logs hold no personal data
 
 PASSWORD = "a-long-test-password"
 
@@ -129,3 +134,16 @@ def shipped_templates(db):
     shipped = importlib.import_module("casework.outreach.migrations.0006_specific_default_templates")
     for locale, text in shipped.NEW.items():
         EmailTemplate.objects.get_or_create(name=shipped.NAME, locale=locale, defaults={**text, "is_default": True})
+
+
+@pytest.fixture
+def json_lines():
+    """What production's console handler writes (casework/logs.py), for the duration of a test."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    root.removeHandler(handler)

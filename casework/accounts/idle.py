@@ -39,3 +39,9 @@ class IdleSessionMiddleware:
             if not isinstance(last_seen, int) or now() - last_seen >= REFRESH_SECONDS:
                 session[LAST_SEEN] = now()  # a modified session is saved with a fresh expiry
         return response
+
+
+def start_the_clock(sender, request, user, **kwargs):
+    """On signing in (user_logged_in), so that the first page after it need not write the session again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = now()

@@ -27,7 +27,6 @@ from . import replyaddress
 from .models import Notification
 from .optout import optout_url
 
-LEASE = datetime.timedelta(minutes=5)
 logger = logging.getLogger(__name__)
 # Each step of the walk from any open status to closed once the closing e-mail is on its way.
 TOWARDS_CLOSED = {
@@ -137,7 +136,7 @@ def deliver(notification_id: int, *, now: datetime.datetime | None = None) -> st
     claimed = (
         Notification.objects.filter(pk=notification_id, status=Notification.Status.QUEUED)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-        .update(claimed_until=now + LEASE, attempts=F("attempts") + 1)
+        .update(claimed_until=now + datetime.timedelta(seconds=settings.CASEWORK_DELIVERY_LEASE_SECONDS), attempts=F("attempts") + 1)
     )
     if not claimed:
         return "skipped"

@@ -1,9 +1,12 @@
 from django.tasks import task
 
+from casework.logs import carries_request_id, current_request_id
+
 from . import sending
 
 
 @task
+@carries_request_id
 def deliver_notification(notification_id: int) -> str:
     return sending.deliver(notification_id)
 
@@ -16,4 +19,4 @@ def enqueue_delivery(notification_id: int, run_after=None) -> None:
         if not delivery.get_backend().supports_defer:
             return
         delivery = delivery.using(run_after=run_after)
-    delivery.enqueue(notification_id)
+    delivery.enqueue(notification_id, request_id=current_request_id())

@@ -21,6 +21,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from casework.logs import REQUEST_ID, new_id
+
 from .models import ScheduledJob
 
 LEASE = datetime.timedelta(minutes=2)
@@ -81,6 +83,8 @@ def _run_claimed(job: Job, worker_id: str) -> str:
     heartbeat.start()
     started = time.monotonic()
     error = ""
+    # The run's own id on every line it logs, and on the tasks it queues.
+    run_id = REQUEST_ID.set(new_id(f"job-{job.name[:30]}-"))
     try:
         result = job.call()
         outcome = "done" if result is None else str(result)
@@ -91,6 +95,8 @@ def _run_claimed(job: Job, worker_id: str) -> str:
         done.set()
         heartbeat.join()
     finished = timezone.now()
+    logger.info("Periodic job %s: %s (%.1f s)", job.name, outcome[:200], time.monotonic() - started)
+    REQUEST_ID.reset(run_id)
     ScheduledJob.objects.filter(name=job.name, locked_by=worker_id).update(
         next_run_at=job.next_after(finished),
         locked_until=None,
@@ -99,7 +105,6 @@ def _run_claimed(job: Job, worker_id: str) -> str:
         last_outcome=outcome[:500],
         last_error=error,
     )
-    logger.info("Periodic job %s: %s (%.1f s)", job.name, outcome[:200], time.monotonic() - started)
     return outcome
 
 

@@ -67,6 +67,47 @@ def test_refused_rows_are_reported_with_row_number_field_and_message(csv_file, r
     assert [line[:2] for line in lines[1:]] == [["3", "score"], ["4", "respondent.country"]]
 
 
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_for_the_report_stops_before_importing_and_says_so(csv_file, routes, source):
+    with pytest.raises(CommandError) as stopped:
+        call_command("import_responses", csv_file(csv_text(good_row(1))), "--source", source.slug, "--errors", "/dev/full", "--quiet-progress")
+    assert "the error report /dev/full could not be written (No space left on device)" in str(stopped.value)
+    assert "0 rows" in str(stopped.value) and not Response.objects.exists()
+
+
+def test_a_disk_filling_up_while_reporting_stops_the_import_and_counts_what_was_stored(csv_file, routes, source, tmp_path, monkeypatch):
+    """Rows are stored a chunk at a time; the message says how many were, and running the command again
+    (with room) completes the file and the report without storing anything twice."""
+    import errno
+
+    from casework.intake.management.commands import import_responses
+
+    real_writer = import_responses.SpreadsheetWriter
+    lines_until_full = iter(range(2, -1, -1))  # the header and one problem fit, then the disk is full
+
+    class FillingDisk:
+        def __init__(self, handle):
+            self.writer = real_writer(handle)
+
+        def writerow(self, values):
+            if next(lines_until_full, 0) == 0:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            self.writer.writerow(values)
+
+    rows = [good_row(1), good_row(2, score=11), good_row(3), good_row(4, score=12), good_row(5)]
+    path = csv_file(csv_text(*rows))
+    report = tmp_path / "problems.csv"
+    monkeypatch.setattr(import_responses, "SpreadsheetWriter", FillingDisk)
+    with pytest.raises(CommandError) as stopped:
+        call_command("import_responses", path, "--source", source.slug, "--errors", str(report), "--quiet-progress")
+    assert "could not be written (No space left on device). 3 rows of" in str(stopped.value)
+    assert Response.objects.count() == 3  # exactly what the message says
+    monkeypatch.setattr(import_responses, "SpreadsheetWriter", real_writer)
+    call_command("import_responses", path, "--source", source.slug, "--errors", str(report), "--quiet-progress")
+    assert Response.objects.count() == 3
+    assert [line[:2] for line in csv.reader(report.open(encoding="utf-8"))][1:] == [["3", "score"], ["5", "score"]]
+
+
 def test_a_row_with_too_many_values_is_reported(csv_file, routes, source, capsys):
     call_command("import_responses", csv_file(csv_text(good_row(1) + ",extra")), "--source", source.slug, "--quiet-progress")
     assert "row 2: row: This row has 15 values but the header has 14 columns." in capsys.readouterr().out
