@@ -5,8 +5,10 @@ import datetime
 import io
 import json
 import logging
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
@@ -18,6 +20,12 @@ from casework.teams.models import Membership, Team
 from tests.log_scan import pytest_configure, pytest_runtest_protocol, pytest_sessionfinish  # noqa: F401 - hooks: logs hold no personal data
 
 PASSWORD = "a-long-test-password"
+
+# Property tests (tests/intake/test_properties.py): few examples in the everyday run so the suite stays
+# fast; no deadline (the machine is shared, timings vary); no example database written into the tree.
+hypothesis_settings.register_profile("casework", max_examples=40, deadline=None, database=None)
+hypothesis_settings.register_profile("thorough", max_examples=2000, deadline=None, database=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "casework"))
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from . import workflow
 from . import access
 from .access import teams_user_manages, visible_cases
 from .lifecycle import Status
+from .models import is_plain_tag
 
 ASSIGN, STATUS, TAG = "assign", "status", "tag"
 ACTIONS = (ASSIGN, STATUS, TAG)
@@ -85,7 +86,7 @@ def _action(action, value, cases, user):
         return lambda case, user: workflow.change_status(case=case, to=value, actor=user)
     if action == TAG:
         name = value.strip()
-        if not name or len(name) > 60:
-            raise BulkRefused(_("Write a tag of at most 60 characters."))
+        if not is_plain_tag(name):
+            raise BulkRefused(_("Write a tag of at most 60 characters, on one line without control characters."))
         return lambda case, user: workflow.add_tag(case=case, actor=user, name=name)
     raise BulkRefused(_("Choose what to do with the selected cases."))

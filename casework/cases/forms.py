@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Status
-from .models import Contact
+from .models import Contact, is_plain_tag
 
 MAX_TEXT = 5000
 
@@ -97,8 +97,8 @@ class ActionForm(CaseForm):
 
     def clean_tags(self):
         names = [name.strip() for name in self.cleaned_data["tags"].split(",") if name.strip()]
-        if any(len(name) > 60 for name in names):
-            raise forms.ValidationError(_("A tag has at most 60 characters."))
+        if not all(is_plain_tag(name) for name in names):
+            raise forms.ValidationError(_("A tag has at most 60 characters, on one line without control characters."))
         return list(dict.fromkeys(names))
 
 

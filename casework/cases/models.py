@@ -1,6 +1,7 @@
 """Cases, their contacts and their timeline."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import models
@@ -130,10 +131,20 @@ class Counter(models.Model):
         return f"{self.name} = {self.value}"
 
 
+# A tag is a short label on one line: PostgreSQL cannot store NUL, a line break breaks the lists and
+# CSVs that show tags, and a direction override would reorder the labels shown beside it.
+_NOT_IN_TAGS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+TAG_MAX_LENGTH = 60
+
+
+def is_plain_tag(name: str) -> bool:
+    return 0 < len(name) <= TAG_MAX_LENGTH and not _NOT_IN_TAGS.search(name)
+
+
 class Tag(models.Model):
     """A root-cause tag ("slow payslips", "billing error") put on cases to count causes."""
 
-    name = models.CharField(_("name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=TAG_MAX_LENGTH, unique=True)
 
     class Meta:
         ordering = ["name"]

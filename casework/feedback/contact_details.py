@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 # RFC 2047 encoded words ("=?UTF-8?Q?...?="): a mail program decodes them inside a header, so a name
 # carrying one could smuggle a line break or another address into the e-mail we send.
 _ENCODED_WORD = re.compile(r"=\?[^?\s]*\?[bBqQ]\?[^?\s]*\?=")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Direction overrides and isolates too: a name is shown inside sentences and e-mail headers, where one
+# would reorder what follows it.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def email_key(address: str) -> str:

@@ -21,8 +21,10 @@ from casework.feedback.respondents import Identity
 ITEM_FIELDS = {"id", "metric", "score", "comment", "answered_at", "channel", "product", "url", "locale", "respondent"}
 RESPONDENT_FIELDS = {"id", "email", "name", "company", "country"}
 CHANNELS = set(Response.Channel.values)
-# Single-line text: no control characters at all (CR/LF would let a name inject e-mail headers).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Single-line text: no control characters at all (CR/LF would let a name inject e-mail headers), and
+# no direction overrides or isolates, which would make a name, product or link read as something else
+# ("Anna \u202egpj.exe") wherever it stands inside a sentence, a list or an e-mail header.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Before this, an answer is a data error (and years near 1 overflow when converted between zones).
 EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 _LOCALE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
