@@ -7,6 +7,13 @@ from django.utils.translation import gettext_lazy as _
 from .models import PrivacyRequest
 
 
+class FindForm(forms.Form):
+    """The desk's search box. Checked like every other input: a NUL in a search is a 400 with the
+    reason, never a query that PostgreSQL refuses with an error."""
+
+    q = forms.CharField(required=False, max_length=200)
+
+
 class ReceivedOn(forms.DateField):
     def __init__(self, **kwargs):
         super().__init__(

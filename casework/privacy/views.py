@@ -18,7 +18,7 @@ from casework.teams.roles import is_privacy_officer
 
 from . import erasure, export, requestlog, rights
 from .finding import find_respondents
-from .forms import EraseForm, ExportForm, LogRequestForm, ObjectForm, ReasonForm, RectifyForm, RestrictForm
+from .forms import EraseForm, ExportForm, FindForm, LogRequestForm, ObjectForm, ReasonForm, RectifyForm, RestrictForm
 from .models import PrivacyRequest
 
 FORMS = {
@@ -35,13 +35,15 @@ def _require_officer(request) -> None:
 
 def privacy_home(request):
     _require_officer(request)
-    query = request.GET.get("q", "").strip()
+    search = FindForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     open_requests = PrivacyRequest.objects.open().select_related("respondent").most_urgent_first()
     return render(request, "privacy/privacy_home.html", {
         "query": query,
+        "search_errors": search.errors.get("q", []),
         "respondents": find_respondents(query) if query else [],
         "open_requests": open_requests[:200],
-    })
+    }, status=200 if search.is_valid() else 400)
 
 
 def request_log(request):
