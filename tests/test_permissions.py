@@ -39,6 +39,7 @@ SCOPED_URLS = {
     "insights:teams", "insights:dashboard", "intake:import",
     # Figures, their answers and CSV exports: tests/insights/test_access.py (team A never sees team B).
     "insights:responses", "insights:export", "insights:case-export",
+    "insights:announce",  # managers and administrators, their teams' cases only: tests/insights/test_announce.py
     "logout",  # ends only one's own session (tests/test_accounts.py)
     "outreach:failed",
     "teams:preferences",  # one's own preferences only

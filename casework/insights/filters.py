@@ -63,3 +63,50 @@ class DashboardForm(forms.Form):
 
 class ResponseListForm(DashboardForm):
     band = forms.ChoiceField(label=_("Band"), choices=[("", _("Any band")), *Band.choices], required=False)
+
+
+class AnnouncementForm(forms.Form):
+    """"You said, we did": which complaints (a root-cause tag, when the cases were opened, a product)
+    and the one message, with the composer's placeholders."""
+
+    tag = forms.ModelChoiceField(label=_("Root-cause tag"), queryset=None)
+    first_day = forms.DateField(label=_("Cases opened from"), widget=forms.DateInput(attrs={"type": "date"}))
+    last_day = forms.DateField(label=_("Cases opened until"), widget=forms.DateInput(attrs={"type": "date"}))
+    product = forms.CharField(label=_("Product"), max_length=100, required=False)
+    locale = forms.ChoiceField(label=_("Language"), choices=[])
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(label=_("Message"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10}))
+    close_resolved = forms.BooleanField(label=_("Close the cases that are resolved"), required=False)
+    token = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, scope, **kwargs):
+        from django.conf import settings
+
+        from casework.cases.models import Tag
+
+        super().__init__(*args, **kwargs)
+        # Only tags on cases the user may see: another team's tag names say what it works on.
+        self.fields["tag"].queryset = Tag.objects.filter(pk__in=scope.cases.values("tags")).order_by("name")
+        self.fields["locale"].choices = settings.LANGUAGES
+
+    def clean_subject(self):
+        from casework.outreach.sending import is_one_line
+
+        subject = self.cleaned_data["subject"].strip()
+        if not is_one_line(subject):
+            raise forms.ValidationError(_("The subject must be one line."))
+        return subject
+
+    def clean(self):
+        from casework.outreach.templating import check_placeholders
+
+        data = super().clean()
+        first, last = data.get("first_day"), data.get("last_day")
+        if first and last:
+            if last < first:
+                raise forms.ValidationError(_("The period ends before it starts."))
+            if first < datetime.date(2000, 1, 1) or last > datetime.date(2999, 12, 31):
+                raise forms.ValidationError(_("Choose dates from the year 2000 on."))
+            data["span"] = period_for(Preset.CUSTOM, first_day=first, last_day=last)
+        check_placeholders(subject=data.get("subject", ""), body=data.get("body", ""))
+        return data

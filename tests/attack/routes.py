@@ -84,6 +84,11 @@ ROUTES: dict[str, Route] = {
     "insights:responses": Route("maija", query=(*DASHBOARD_QUERY, "band", "page")),
     "insights:export": Route("maija", query=("table", *DASHBOARD_QUERY), download=True),
     "insights:case-export": Route("maija", query=CASE_LIST_QUERY, download=True),
+    "insights:announce": Route(
+        "maija", methods=("GET", "POST"), texts=("subject", "body", "product"),
+        form=lambda w: {"tag": "", "first_day": "2026-01-01", "last_day": "2026-01-31", "locale": "en", "subject": PAYLOAD[:100],
+                        "body": PAYLOAD, "product": PAYLOAD[:50], "action": "preview"},
+    ),
     "insights:member": Route(
         "maija", args=lambda w: {"pk": Membership.objects.get(user=w.user("janis"), team=w.payroll).pk}, methods=("POST",),
         form=lambda w: {"is_away": "1"}, outsider="peter",
