@@ -139,10 +139,10 @@ def test_another_teams_case_is_logged_with_who_and_where_but_no_names(client, an
 def test_another_roles_page_and_a_bad_token_are_logged(client, janis, caplog):
     client.force_login(janis)
     with caplog.at_level(logging.WARNING, logger="casework.security"):
-        assert client.get("/dashboard/").status_code == 403
+        assert client.get("/import/").status_code == 403
         assert Client().post("/api/v1/responses", {}, content_type="application/json", headers={"Authorization": "Bearer cw_nope"}).status_code == 401
     lines = [r.getMessage() for r in caplog.records if r.name == "casework.security"]
-    assert any("/dashboard/" in line and "forbidden" in line and f"user={janis.pk}" in line for line in lines)
+    assert any("/import/" in line and "forbidden" in line and f"user={janis.pk}" in line for line in lines)
     assert any("/api/v1/responses" in line and "unauthenticated" in line and "user=-" in line for line in lines)
 
 
@@ -150,6 +150,6 @@ def test_a_forged_address_cannot_forge_a_log_line(client, janis, caplog, setting
     settings.CASEWORK_TRUSTED_PROXIES = 1
     client.force_login(janis)
     with caplog.at_level(logging.WARNING, logger="casework.security"):
-        client.get("/dashboard/", HTTP_X_FORWARDED_FOR="1.2.3.4\r\nrefused GET /admin/ user=1", REMOTE_ADDR="10.0.0.1")
+        client.get("/import/", HTTP_X_FORWARDED_FOR="1.2.3.4\r\nrefused GET /admin/ user=1", REMOTE_ADDR="10.0.0.1")
     [line] = [r.getMessage() for r in caplog.records if r.name == "casework.security"]
     assert "\n" not in line and "\r" not in line
