@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "casework.outreach",
     "casework.privacy",
     "casework.insights",
+    "casework.integrations",
     "casework.scheduling",
     "casework.demo",
 ]
@@ -285,6 +286,7 @@ CASEWORK_PERIODIC_JOBS = {
     "staff-assignment-mail": ("*/2 * * * *", "casework.outreach.staffmail.send_assignment_emails"),
     "staff-overdue-digest": ("0 7 * * 1-5", "casework.outreach.staffmail.send_overdue_digests"),
     "retention": ("30 2 * * *", "casework.privacy.retention.apply_retention"),
+    "send-webhooks": ("* * * * *", "casework.integrations.delivery.deliver_due"),
 }
 
 # Security headers. Pages carry no inline script or style, so the policy needs no 'unsafe-inline'.
@@ -379,5 +381,12 @@ CASEWORK_REPLY_MAX_CHARS = env_int("CASEWORK_REPLY_MAX_CHARS", 10_000)
 CASEWORK_API_MAX_BODY_BYTES = env_int("CASEWORK_API_MAX_BODY_BYTES", 5 * 1024 * 1024)
 CASEWORK_API_MAX_BATCH = 1000
 CASEWORK_COMMENT_MAX_LENGTH = env_int("CASEWORK_COMMENT_MAX_LENGTH", 5000)
+# Outbound webhooks (README, "Outbound webhooks").
+CASEWORK_WEBHOOKS_ALLOW_PRIVATE = env_bool("CASEWORK_WEBHOOKS_ALLOW_PRIVATE", default=False)
+CASEWORK_WEBHOOK_ATTEMPTS = env_int("CASEWORK_WEBHOOK_ATTEMPTS", 12)
+CASEWORK_WEBHOOK_RETRY_SECONDS = env_int("CASEWORK_WEBHOOK_RETRY_SECONDS", 30)
+CASEWORK_WEBHOOK_PAUSE_AFTER = env_int("CASEWORK_WEBHOOK_PAUSE_AFTER", 10)
+CASEWORK_WEBHOOK_TIMEOUT_SECONDS = env_int("CASEWORK_WEBHOOK_TIMEOUT_SECONDS", 10)
+CASEWORK_WEBHOOK_LEASE_SECONDS = env_int("CASEWORK_WEBHOOK_LEASE_SECONDS", 60)
 # Clocks of survey tools drift; an answer stamped this far in the future is still accepted.
 CASEWORK_CLOCK_SKEW_SECONDS = env_int("CASEWORK_CLOCK_SKEW_SECONDS", 300)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent / "casework"
-LAYER = {"accounts": 1, "teams": 1, "feedback": 1, "cases": 2, "intake": 3, "outreach": 3, "privacy": 4, "insights": 4, "demo": 5, "scheduling": 0}
+LAYER = {"accounts": 1, "teams": 1, "feedback": 1, "cases": 2, "intake": 3, "outreach": 3, "privacy": 4, "insights": 4, "integrations": 4, "demo": 5, "scheduling": 0}
 
 
 def imported_apps(path: Path) -> set[str]:

@@ -12,7 +12,7 @@ from casework.teams.models import Team
 
 from .models import Case, CaseResponse, Event
 from .numbering import reserve_case_numbers
-from .workflow import record_event, update_case
+from .workflow import record_event, record_events, update_case
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def open_cases(plans: list[CasePlan], *, now: datetime.datetime) -> list[Case]:
         for case in cases
         if case.assignee is not None
     ]
-    Event.objects.bulk_create(events)
+    record_events(events)
     return cases
 
 
@@ -113,7 +113,7 @@ def attach_responses(joins: list[tuple[Case, Response, int]], *, now: datetime.d
     if not joins:
         return
     CaseResponse.objects.bulk_create([CaseResponse(case=case, response=response) for case, response, _p in joins])
-    Event.objects.bulk_create(
+    record_events(
         [
             Event(case=case, kind=Event.Kind.RESPONSE, created_at=now, data={"response": response.pk, "score": response.score})
             for case, response, _priority in joins

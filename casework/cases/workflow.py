@@ -2,6 +2,7 @@
 check so that two people acting at once cannot silently overwrite each other."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.db.models import F
@@ -38,8 +39,33 @@ def ensure_may_change(case: Case) -> None:
         )
 
 
+# Who hears of new Events in the transaction that writes them: the outbound webhooks' outbox (a layer
+# above, registered by its apps.py) writes its deliveries here, so every service that records an Event
+# feeds it without knowing of it, and a rollback takes both away.
+_event_observers: list[Callable[[list[Event]], None]] = []
+
+
+def register_event_observer(observer: Callable[[list[Event]], None]) -> None:
+    if observer not in _event_observers:
+        _event_observers.append(observer)
+
+
 def record_event(*, case: Case, kind: str, actor=None, when=None, **data) -> Event:
-    return Event.objects.create(case=case, kind=kind, actor=actor, data=data, created_at=when or timezone.now())
+    return record_events([Event(case=case, kind=kind, actor=actor, data=data, created_at=when or timezone.now())])[0]
+
+
+def record_events(events: list[Event]) -> list[Event]:
+    """Every Event is written here, one or a batch, together with what its observers write."""
+    with transaction.atomic():
+        events = Event.objects.bulk_create(events, batch_size=1000) if len(events) > 1 else [_saved(events[0])] if events else []
+        for observer in _event_observers:
+            observer(events)
+    return events
+
+
+def _saved(event: Event) -> Event:
+    event.save(force_insert=True)
+    return event
 
 
 def update_case(case: Case, expected_version: int | None, **fields) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.cases.models import Case, Event
+from casework.cases.workflow import record_events
 from casework.feedback.contact_details import email_key, name_problem
 from casework.feedback.countries import ISO_3166_ALPHA_2
 from casework.feedback.models import Respondent
@@ -36,12 +37,11 @@ class RectificationRefused(RequestError):
 def record_privacy_event(respondent: Respondent, *, actor, action: str, **data) -> None:
     """A line on the timeline of every case of the person, as any other change to a case."""
     now = timezone.now()
-    Event.objects.bulk_create(
+    record_events(
         [
             Event(case_id=case_id, kind=Event.Kind.PRIVACY, actor=actor, created_at=now, data={"action": action, **data})
             for case_id in Case.objects.filter(respondent=respondent).values_list("pk", flat=True)
-        ],
-        batch_size=1000,
+        ]
     )
 
 
