@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("casework.cases.urls")),
     path("", include("casework.insights.urls")),
     path("", include("casework.intake.urls")),
+    path("", include("casework.integrations.urls")),
     path("", include("casework.outreach.urls")),
     path("privacy/", include("casework.privacy.urls")),
     path("", include("casework.teams.urls")),

@@ -59,6 +59,17 @@ def visible_cases(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(team_id__in=teams) | Q(pk__in=shared))
 
 
+def visible_cases_of_teams(team_ids) -> QuerySet[Case]:
+    """What a member of these teams sees through the team grants, for a reader that is not a person
+    (a read API token): `visible_cases` without individual shares, which belong to a person."""
+    return Case.objects.filter(team_id__in=list(team_ids))
+
+
+def case_number(reference: str) -> int | None:
+    match = re.fullmatch(re.escape(settings.CASEWORK_CASE_PREFIX) + r"([0-9]{1,9})", reference)
+    return int(match[1]) if match else None
+
+
 def get_case_or_404(user, reference: str) -> Case:
     """The case named `reference` ("CW-1042") if the user may see it; otherwise a 404 that does not
     tell whether such a case exists."""

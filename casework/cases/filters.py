@@ -154,18 +154,24 @@ class CaseFilter(django_filters.FilterSet):
             | Q(first_contacted_at__isnull=True, first_contact_due_at__lt=timezone.now())
         )
 
-    def __init__(self, *args, request=None, **kwargs):
+    def __init__(self, *args, request=None, teams=None, **kwargs):
+        """`teams`: filter as a member of these teams who is nobody in particular (a read API token);
+        by default as the person making the request."""
         super().__init__(*args, request=request, **kwargs)
-        user = request.user
+        user = request.user if teams is None else None
+        if teams is None:
+            teams = teams_user_works(user)
+        else:
+            self.filters["team"].queryset = teams
         colleagues = (
             get_user_model()
-            .objects.filter(memberships__team__in=teams_user_works(user))
-            .exclude(pk=user.pk)
+            .objects.filter(memberships__team__in=teams)
+            .exclude(pk=user.pk if user else None)
             .distinct()
             .order_by("first_name", "username")
         )
         self.filters["assignee"].extra["choices"] = [
-            (ME, _("Me")),
+            *([(ME, _("Me"))] if user else []),
             (UNASSIGNED, _("Unassigned")),
             *[(str(person.pk), person.get_full_name() or person.get_username()) for person in colleagues],
         ]

@@ -68,10 +68,21 @@ class Source(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the ingestion API. Only a SHA-256 digest is kept: the token itself is shown
-    once, when it is created, and cannot be recovered from the database."""
+    """A bearer token for the API. Only a SHA-256 digest is kept: the token itself is shown once, when
+    it is created, and cannot be recovered from the database. Its scopes say what it may do: `ingest`
+    posts responses as its source; `read` reads cases and responses of its teams, exactly as a member
+    of those teams sees them."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="tokens", verbose_name=_("source"))
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, null=True, blank=True, related_name="tokens", verbose_name=_("source"),
+        help_text=_("Needed to ingest: responses are stored as coming from it."),
+    )
+    can_ingest = models.BooleanField(_("scope: ingest"), default=True)
+    can_read = models.BooleanField(_("scope: read"), default=False)
+    teams = models.ManyToManyField(
+        "teams.Team", blank=True, related_name="+", verbose_name=_("teams it reads"),
+        help_text=_("A read token sees the cases of these teams, as their members do."),
+    )
     label = models.CharField(_("label"), max_length=100, blank=True)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True, editable=False)
     digest = models.CharField(_("digest"), max_length=64, unique=True, editable=False)
@@ -83,9 +94,16 @@ class ApiToken(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(can_ingest=False) | models.Q(source__isnull=False), name="api_token_ingest_has_source"),
+        ]
 
     def __str__(self):
-        return f"{self.source} · {self.prefix}…"
+        return f"{self.source or self.label} · {self.prefix}…"
+
+    @property
+    def scopes(self) -> list[str]:
+        return [name for name, granted in (("ingest", self.can_ingest), ("read", self.can_read)) if granted]
 
 
 class WebhookSecret(models.Model):

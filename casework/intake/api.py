@@ -2,12 +2,14 @@
 token, or a Standard Webhooks signature made with one of its webhook secrets (webhook_auth.py), never
 a session, so no CSRF token is needed and a signed-in browser cannot post here."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import JsonResponse
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from casework.feedback.models import SourceKind
 from casework.feedback.tokens import source_for_token
@@ -26,10 +28,28 @@ def _bearer_token(request) -> str:
     return token.strip() if scheme.lower() == "bearer" else ""
 
 
+# Who answers GET on this address: the read API, a layer above, registers its view here (its apps.py),
+# so one URL serves both scopes without this module importing the reader.
+_reader: Callable | None = None
+
+
+def register_reader(view: Callable) -> None:
+    global _reader
+    _reader = view
+
+
 @csrf_exempt
 @login_not_required
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
+def responses_endpoint(request):
+    if request.method == "GET":
+        if _reader is None:
+            return HttpResponseNotAllowed(["POST"])
+        return _reader(request)
+    return post_responses(request)
+
+
 def post_responses(request):
     token = _bearer_token(request)
     source = source_for_token(token) if token else None

@@ -4,7 +4,7 @@ from . import api, views, webhooks
 
 app_name = "intake"
 urlpatterns = [
-    path("api/v1/responses", api.post_responses, name="api-responses"),
+    path("api/v1/responses", api.responses_endpoint, name="api-responses"),
     path("api/v1/webhooks/<slug:slug>", webhooks.post_webhook, name="api-webhook"),
     path("import/", views.import_home, name="import"),
     path("import/<int:pk>/", views.import_detail, name="import-detail"),

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
 from django.utils.text import Truncator
@@ -99,8 +100,10 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def retry_view(self, request, pk):
         item = get_object_or_404(WebhookDelivery, pk=pk)
-        if request.method != "POST" or not self.has_view_permission(request, item) or not request.user.has_perm("integrations.change_webhookdelivery"):
+        if not self.has_change_permission(request, item):
             raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
         if delivery.retry(item):
             self.message_user(request, _("The delivery was queued again."), messages.SUCCESS)
         else:

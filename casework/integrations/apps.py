@@ -8,8 +8,10 @@ class IntegrationsConfig(AppConfig):
 
     def ready(self):
         from casework.cases import workflow
+        from casework.intake import api
 
-        from . import delivery, outbox, tasks
+        from . import delivery, outbox, readapi, tasks
 
+        api.register_reader(readapi.list_responses)
         workflow.register_event_observer(outbox.queue_deliveries)
         delivery.register_courier(tasks.enqueue_chain)

@@ -149,6 +149,7 @@ ROUTES: dict[str, Route] = {
     "healthz": Route(None),
     # Admin views of one's own (the generated ones are ADMIN_FAMILY below).
     "admin:intake_delivery_retry": Route("admin", args=lambda w: {"pk": w.delivery.pk}, methods=("POST",), form=lambda w: {}),
+    "admin:integrations_webhookdelivery_retry": Route("admin", args=lambda w: {"pk": w.webhook_delivery.pk}, methods=("POST",), form=lambda w: {}),
     "admin:auth_user_password_change": Route("admin", args=lambda w: {"id": w.user("janis").pk}, methods=("GET", "POST"),
                                              form=lambda w: {"password1": "x", "password2": "y"}),
 }

@@ -16,6 +16,7 @@ from casework.feedback.tokens import create_api_token
 from casework.feedback.webhook_secrets import create_webhook_secret
 from casework.intake.ingestion import ingest
 from casework.intake.models import Delivery, Import, ImportProblem, Route, Rule
+from casework.integrations.models import WebhookDelivery, WebhookEndpoint
 from casework.outreach.models import EmailTemplate, Notification
 from casework.outreach.optout import optout_token
 from casework.privacy.requestlog import log_request
@@ -49,6 +50,7 @@ class World:
     notification: Notification
     privacy_request: object
     delivery: Delivery
+    webhook_delivery: object = None
 
     def user(self, name):
         return self.users[name]
@@ -118,7 +120,18 @@ def build_world(django_user_model) -> World:
         source=webhook_source, delivery_id=PAYLOAD[:200], received_at=timezone.now(), body=PAYLOAD.encode(),
         status="failed", error=PAYLOAD,
     )
+    # An outbound webhook endpoint registered after the case's events, and a delivery that failed with
+    # hostile text from the receiver.
+    endpoint = WebhookEndpoint.objects.create(
+        name=NAME[:100], url="https://hooks.example.com/casework", secret="whsec_" + "A" * 44, event_types=["case.opened"],
+        owner=users["admin"],
+    )
+    webhook_delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event=case.events.first(), case=case, message_id="msg_attack", event_type="case.opened",
+        payload={"data": PAYLOAD}, status="failed", last_error=PAYLOAD, created_at=timezone.now(),
+    )
     return World(
+        webhook_delivery=webhook_delivery,
         payroll=payroll, accounting=accounting, users=users, case=case, source=source, token=token,
         webhook_source=webhook_source, webhook_secret=webhook_secret, csv_import=csv_import,
         uploaded_import=uploaded_import, notification=notification, privacy_request=privacy_request, delivery=delivery,

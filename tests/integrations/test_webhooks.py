@@ -207,7 +207,7 @@ def test_the_admin_lists_deliveries_and_sends_one_again(client, admin_user, rece
     item.refresh_from_db()
     assert item.status == "pending"
     assert delivery.deliver_due() == {"delivered": 1}
-    assert client.get(reverse("admin:integrations_webhookdelivery_retry", args=[item.pk])).status_code == 403
+    assert client.get(reverse("admin:integrations_webhookdelivery_retry", args=[item.pk])).status_code == 405
 
 
 def test_the_admin_shows_a_new_endpoints_secret_once_and_refuses_a_private_url(client, admin_user, settings):
