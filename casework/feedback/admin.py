@@ -83,9 +83,11 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["source", "label", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["source"]
+    list_display = ["source", "label", "prefix", "can_ingest", "can_read", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["source", "can_ingest", "can_read"]
+    fields = ["source", "label", "prefix", "can_ingest", "can_read", "teams", "created_at", "last_used_at", "revoked_at"]
     readonly_fields = ["source", "label", "prefix", "created_at", "last_used_at", "revoked_at"]
+    filter_horizontal = ["teams"]
     actions = ["revoke"]
 
     def has_add_permission(self, request):

@@ -95,11 +95,20 @@ class ApiToken(models.Model):
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         constraints = [
-            models.CheckConstraint(condition=models.Q(can_ingest=False) | models.Q(source__isnull=False), name="api_token_ingest_has_source"),
+            models.CheckConstraint(
+                condition=models.Q(can_ingest=False) | models.Q(source__isnull=False),
+                name="api_token_ingest_has_source",
+                violation_error_message=_("An ingest token needs its source: responses are stored as coming from it."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.source or self.label} · {self.prefix}…"
+
+    def clean(self):
+        # The constraint says the same, but a form that leaves `source` out would not check it.
+        if self.can_ingest and self.source_id is None:
+            raise ValidationError({"can_ingest": _("An ingest token needs its source: responses are stored as coming from it.")})
 
     @property
     def scopes(self) -> list[str]:

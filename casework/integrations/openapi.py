@@ -154,7 +154,7 @@ def _document() -> dict:
             }},
             "/api/v1/cases/{reference}": {"get": {
                 "operationId": "getCase", "summary": "One case with its responses and timeline",
-                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}, "example": "CW-1042"}],
+                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[^/]+$"}, "example": "CW-1042"}],
                 "responses": {"200": _answer("The case", CaseDetailOut), "401": unauthorised,
                               "404": _answer("No such case, or one of another team")},
             }},
@@ -177,7 +177,7 @@ def _document() -> dict:
             "/api/v1/webhooks/{slug}": {"post": {
                 "operationId": "receiveWebhook", "summary": "A survey tool's own webhook, signed with its own scheme (README, Connectors)",
                 "security": [],
-                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}}],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}},
                 "responses": {
                     "200": {"description": "A delivery id already received (ignored) or a tool's test call"},

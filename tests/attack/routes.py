@@ -102,6 +102,11 @@ ROUTES: dict[str, Route] = {
         None, args=lambda w: {"slug": w.webhook_source.slug}, methods=("POST",),
         csrf_exempt="survey tools sign each delivery; no session is read", extra={"json": True},
     ),
+    # The read API and its document (casework/integrations): read tokens, never a session, so a signed-in
+    # person gets 401 like anyone without a token (tests/integrations/test_read_api.py has the token side).
+    "integrations:api-cases": Route(None, query=CASE_LIST_QUERY + ("cursor", "limit"), extra={"read_token": True}),
+    "integrations:api-case": Route(None, args=case, extra={"read_token": True}),
+    "integrations:openapi": Route(None),
     "intake:import": Route("maija", methods=("GET", "POST"), form=lambda w: {"source": w.source.pk}),
     "intake:import-detail": Route("maija", args=lambda w: {"pk": w.uploaded_import.pk}, outsider="peter", fragment=True),
     "intake:import-start": Route("maija", args=lambda w: {"pk": w.uploaded_import.pk}, methods=("POST",), form=lambda w: {}, outsider="peter"),

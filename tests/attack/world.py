@@ -51,6 +51,7 @@ class World:
     privacy_request: object
     delivery: Delivery
     webhook_delivery: object = None
+    read_token: str = ""
 
     def user(self, name):
         return self.users[name]
@@ -130,8 +131,9 @@ def build_world(django_user_model) -> World:
         endpoint=endpoint, event=case.events.first(), case=case, message_id="msg_attack", event_type="case.opened",
         payload={"data": PAYLOAD}, status="failed", last_error=PAYLOAD, created_at=timezone.now(),
     )
+    _read, read_token = create_api_token(scopes=["read"], teams=[payroll], label=NAME[:100])
     return World(
-        webhook_delivery=webhook_delivery,
+        webhook_delivery=webhook_delivery, read_token=read_token,
         payroll=payroll, accounting=accounting, users=users, case=case, source=source, token=token,
         webhook_source=webhook_source, webhook_secret=webhook_secret, csv_import=csv_import,
         uploaded_import=uploaded_import, notification=notification, privacy_request=privacy_request, delivery=delivery,

@@ -212,5 +212,6 @@ def test_a_body_that_is_not_json_is_415(post, routes, content_type):
     assert not Response.objects.exists()
 
 
-def test_get_is_not_allowed(client, token):
-    assert client.get(API, headers={"Authorization": f"Bearer {token}"}).status_code == 405
+def test_get_is_the_read_api_which_an_ingest_token_cannot_use(client, token):
+    assert client.get(API, headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert client.put(API, headers={"Authorization": f"Bearer {token}"}).status_code == 405

@@ -143,3 +143,13 @@ def test_tokens_are_made_with_their_scopes_and_teams(source, payroll, capsys):
 
     assert reader_for_token(plaintext).team_ids == [payroll.pk]
     assert source_for_token(plaintext) is None
+
+
+def test_the_admin_changes_scopes_and_teams_but_refuses_ingest_without_a_source(client, admin_user, payroll, accounting):
+    token, _plaintext = create_api_token(scopes=["read"], teams=[payroll])
+    client.force_login(admin_user)
+    url = reverse("admin:feedback_apitoken_change", args=[token.pk])
+    refused = client.post(url, {"can_read": "on", "can_ingest": "on", "teams": [payroll.pk]})
+    assert refused.status_code == 200 and "needs its source" in refused.text
+    client.post(url, {"can_read": "on", "teams": [payroll.pk, accounting.pk]})
+    assert set(token.teams.all()) == {payroll, accounting}
