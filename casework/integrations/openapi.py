@@ -114,7 +114,7 @@ def _filter_parameters() -> list[dict]:
         if isinstance(flt, django_filters.BooleanFilter):
             schema = {"type": "boolean"}
         elif isinstance(flt, django_filters.ModelChoiceFilter):
-            schema = {"type": "integer", "description": "A team id (one of the token's teams)"}
+            schema = {"type": "integer", "description": "An id (a team: one of the token's teams)"}
         elif isinstance(flt, django_filters.ChoiceFilter) and flt.extra.get("choices"):
             values = [value for value, _label in flt.extra["choices"]]
             schema = {"type": "integer" if all(isinstance(v, int) for v in values) else "string", "enum": values}

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('feedback', '0007_respondent_search_key_and_anonymised'),
+        ('feedback', '0008_source_kind_inbound_email'),
         ('teams', '0005_membership_takes_cases'),
     ]
 
