@@ -8,6 +8,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
+from django.core import signals
+from django.db import close_old_connections
+
 from casework.cases import workflow
 from casework.feedback.tokens import create_api_token
 from casework.wsgi import application
@@ -17,7 +20,13 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    # Requests go straight to the WSGI handler, so, as Django's test client does, keep the end of a
+    # request from closing the test's database connection (its transaction holds the test data).
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
