@@ -11,23 +11,16 @@ from django.utils.translation import gettext as _
 
 from casework.cases.lifecycle import CloseReason, Priority, Status
 from casework.feedback.metrics import band_for
+# One rule for every CSV made for people (casework/spreadsheets.py).
+from casework.spreadsheets import inert_cell as neutralise
 
 BOM = "\ufeff"
-# A cell beginning with one of these is a formula (or becomes one) in Excel, LibreOffice and Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK = 2000
 
 
 class _Echo:
     def write(self, value):
         return value
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run is prefixed with an apostrophe (OWASP's advice); numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
