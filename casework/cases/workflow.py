@@ -55,11 +55,14 @@ def record_event(*, case: Case, kind: str, actor=None, when=None, **data) -> Eve
 
 
 def record_events(events: list[Event]) -> list[Event]:
-    """Every Event is written here, one or a batch, together with what its observers write."""
-    with transaction.atomic():
-        events = Event.objects.bulk_create(events, batch_size=1000) if len(events) > 1 else [_saved(events[0])] if events else []
-        for observer in _event_observers:
-            observer(events)
+    """Every Event is written here, one or a batch, together with what its observers write: in the
+    caller's transaction, or in one of its own (no savepoint per Event inside a service's)."""
+    if not transaction.get_connection().in_atomic_block:
+        with transaction.atomic():
+            return record_events(events)
+    events = Event.objects.bulk_create(events, batch_size=1000) if len(events) > 1 else [_saved(events[0])] if events else []
+    for observer in _event_observers:
+        observer(events)
     return events
 
 
