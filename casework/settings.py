@@ -287,6 +287,8 @@ CASEWORK_PERIODIC_JOBS = {
     "staff-overdue-digest": ("0 7 * * 1-5", "casework.outreach.staffmail.send_overdue_digests"),
     "retention": ("30 2 * * *", "casework.privacy.retention.apply_retention"),
     "send-webhooks": ("* * * * *", "casework.integrations.delivery.deliver_due"),
+    # Managers who opted in get their teams' figures of the week just ended, Monday morning.
+    "weekly-figures": ("0 7 * * 1", "casework.insights.weekly.send_weekly_figures"),
 }
 
 # Security headers. Pages carry no inline script or style, so the policy needs no 'unsafe-inline'.

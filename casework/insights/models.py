@@ -50,3 +50,19 @@ class AnnouncementCase(models.Model):
 
     def __str__(self):
         return f"{self.announcement} → {self.case}"
+
+
+class WeeklyFiguresEmail(models.Model):
+    """The Monday figures e-mail, recorded before it is sent so that it never goes twice in a week."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField(_("week from"))
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("weekly figures e-mail")
+        verbose_name_plural = _("weekly figures e-mails")
+        constraints = [models.UniqueConstraint(fields=["user", "week"], name="weekly_figures_once_a_week")]
+
+    def __str__(self):
+        return f"{self.user} · {self.week}"

@@ -118,6 +118,8 @@ class StaffPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_preference")
     email_on_assignment = models.BooleanField(_("e-mail me when a case is assigned to me"), default=True)
     overdue_digest = models.BooleanField(_("daily digest of overdue cases (managers)"), default=True)
+    # Opt-in: a figures e-mail nobody asked for would soon be filtered away unread.
+    weekly_figures = models.BooleanField(_("Monday e-mail with my teams' figures (managers)"), default=False)
 
     class Meta:
         verbose_name = _("staff preference")

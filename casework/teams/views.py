@@ -11,7 +11,7 @@ from .models import StaffPreference
 class PreferenceForm(forms.ModelForm):
     class Meta:
         model = StaffPreference
-        fields = ["email_on_assignment", "overdue_digest"]
+        fields = ["email_on_assignment", "overdue_digest", "weekly_figures"]
 
 
 def preferences(request):
