@@ -7,6 +7,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.db.models import fields
+
+        # Django 6.1's empty choice of a select ("- Select an option -") has no Latvian of its own yet;
+        # Django reads it from here (its own note says an app's ready() may set it).
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")
+
         from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save

@@ -27,6 +27,20 @@ SORTS = (
     ("status", "status"),
 )
 
+# Spelled out rather than built by django-filter, whose "%s (descending)" has no Latvian.
+SORT_CHOICES = [
+    ("number", _("Case number, lowest first")),
+    ("-number", _("Case number, highest first")),
+    ("priority", _("Priority, lowest first")),
+    ("-priority", _("Priority, highest first")),
+    ("opened", _("Opened, oldest first")),
+    ("-opened", _("Opened, newest first")),
+    ("due", _("First contact due, soonest first")),
+    ("-due", _("First contact due, latest first")),
+    ("status", _("Status")),
+    ("-status", _("Status, reversed")),
+]
+
 
 def _band_condition(band: str) -> Q:
     condition = Q(pk__in=[])
@@ -108,7 +122,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     notification = django_filters.ChoiceFilter(label=_("Closing e-mail status"), choices=NOTIFICATION_STATUSES, method="noop")
     notified = _date_range(_("Closing e-mail queued between"))
-    sort = django_filters.OrderingFilter(label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS)
+    sort = django_filters.OrderingFilter(
+        label=_("Sort"), empty_label=_("Most urgent first"), fields=SORTS, choices=SORT_CHOICES
+    )
 
     class Meta:
         fields = []

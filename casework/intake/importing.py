@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .csv_import import CsvFileError, Problem, import_csv, preview
@@ -76,7 +77,9 @@ def register_runner(runner: Callable[[int], None]) -> None:
 
 @transaction.atomic
 def start_import(*, csv_import: Import) -> None:
-    updated = Import.objects.filter(pk=csv_import.pk, status=Import.Status.UPLOADED).update(status=Import.Status.QUEUED)
+    updated = Import.objects.filter(pk=csv_import.pk, status=Import.Status.UPLOADED).update(
+        status=Import.Status.QUEUED, language=translation.get_language() or ""
+    )
     if updated and _runner is not None:
         # Enqueued after commit, so that the worker finds the row already queued.
         transaction.on_commit(lambda: _runner(csv_import.pk))
@@ -86,6 +89,12 @@ def run_import(import_id: int) -> None:
     csv_import = Import.objects.get(pk=import_id)
     if csv_import.status != Import.Status.QUEUED:
         return  # already run by another worker
+    with translation.override(csv_import.language or settings.LANGUAGE_CODE):
+        _run(csv_import)
+
+
+def _run(csv_import: Import) -> None:
+    import_id = csv_import.pk
     Import.objects.filter(pk=import_id).update(status=Import.Status.RUNNING)
     pending: list[Problem] = []
 

@@ -124,6 +124,9 @@ class Import(models.Model):
     cases = models.PositiveIntegerField(_("cases opened or joined"), default=0)
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
     failure = models.TextField(_("why it failed"), blank=True)
+    # The row errors are stored as text, so they are written in the language of whoever started the
+    # import — not the worker's, which has none.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 

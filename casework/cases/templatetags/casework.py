@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
 from casework.cases.lifecycle import CloseReason, Priority, Status
 from casework.feedback.metrics import TONE, band_for
@@ -115,3 +115,44 @@ def time_since(moment, start):
 def age(moment):
     """How long ago, in the same words as due times."""
     return duration(timezone.now() - moment) if moment else ""
+
+
+# Month names as a sentence needs them after a day: "since 27 August" is "kopš 27. augusta" (genitive),
+# "on 27 August" is "27. augustā" (locative). Django's DATE_FORMAT has only the standalone name.
+_MONTHS_SINCE = [
+    pgettext_lazy("since a day of", "January"), pgettext_lazy("since a day of", "February"),
+    pgettext_lazy("since a day of", "March"), pgettext_lazy("since a day of", "April"),
+    pgettext_lazy("since a day of", "May"), pgettext_lazy("since a day of", "June"),
+    pgettext_lazy("since a day of", "July"), pgettext_lazy("since a day of", "August"),
+    pgettext_lazy("since a day of", "September"), pgettext_lazy("since a day of", "October"),
+    pgettext_lazy("since a day of", "November"), pgettext_lazy("since a day of", "December"),
+]
+_MONTHS_ON = [
+    pgettext_lazy("on a day of", "January"), pgettext_lazy("on a day of", "February"),
+    pgettext_lazy("on a day of", "March"), pgettext_lazy("on a day of", "April"),
+    pgettext_lazy("on a day of", "May"), pgettext_lazy("on a day of", "June"),
+    pgettext_lazy("on a day of", "July"), pgettext_lazy("on a day of", "August"),
+    pgettext_lazy("on a day of", "September"), pgettext_lazy("on a day of", "October"),
+    pgettext_lazy("on a day of", "November"), pgettext_lazy("on a day of", "December"),
+]
+
+
+def _day_parts(moment, months) -> dict:
+    day = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return {"day": day.day, "month": months[day.month - 1], "year": day.year}
+
+
+@register.filter
+def since_day(moment) -> str:
+    """The day after "since": "27 August 2026" / "2026. gada 27. augusta"."""
+    if not moment:
+        return ""
+    return pgettext("date after since", "%(day)d %(month)s %(year)d") % _day_parts(moment, _MONTHS_SINCE)
+
+
+@register.filter
+def on_day(moment) -> str:
+    """The day something happened on: "27 August 2026" / "2026. gada 27. augustā"."""
+    if not moment:
+        return ""
+    return pgettext("date after on", "%(day)d %(month)s %(year)d") % _day_parts(moment, _MONTHS_ON)
