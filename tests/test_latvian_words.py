@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from casework.cases.templatetags.casework import on_day, since_day
+from casework.cases.templatetags.casework import on_day, since_day, until_day
 from casework.intake import importing
 from casework.intake.models import Import
 
@@ -22,8 +22,10 @@ def test_a_day_after_since_and_on_takes_the_latvian_case():
     with translation.override("lv"):
         assert f"kopš {since_day(AUGUST_27)}" == "kopš 2026. gada 27. augusta"
         assert on_day(AUGUST_27) == "2026. gada 27. augustā"
+        assert f"no {since_day(AUGUST_27)} līdz {until_day(AUGUST_27)}" == "no 2026. gada 27. augusta līdz 2026. gada 27. augustam"
+        assert until_day(AUGUST_27.date()) == "2026. gada 27. augustam"
     with translation.override("en"):
-        assert since_day(AUGUST_27) == "27 August 2026" == on_day(AUGUST_27)
+        assert since_day(AUGUST_27) == "27 August 2026" == on_day(AUGUST_27) == until_day(AUGUST_27)
 
 
 def test_the_restriction_banner_and_the_opt_out_page_say_the_day_in_latvian(client, dace, make_case, payroll):

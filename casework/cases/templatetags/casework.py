@@ -1,5 +1,7 @@
 """Presentation helpers shared by the case screens."""
 
+import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -117,8 +119,9 @@ def age(moment):
     return duration(timezone.now() - moment) if moment else ""
 
 
-# Month names as a sentence needs them after a day: "since 27 August" is "kopš 27. augusta" (genitive),
-# "on 27 August" is "27. augustā" (locative). Django's DATE_FORMAT has only the standalone name.
+# Month names as a sentence needs them after a day: "since/from 27 August" is "kopš/no 27. augusta"
+# (genitive), "until 27 August" is "līdz 27. augustam" (dative), "on 27 August" is "27. augustā"
+# (locative). Django's DATE_FORMAT has only the standalone name ("27. augusts").
 _MONTHS_SINCE = [
     pgettext_lazy("since a day of", "January"), pgettext_lazy("since a day of", "February"),
     pgettext_lazy("since a day of", "March"), pgettext_lazy("since a day of", "April"),
@@ -126,6 +129,14 @@ _MONTHS_SINCE = [
     pgettext_lazy("since a day of", "July"), pgettext_lazy("since a day of", "August"),
     pgettext_lazy("since a day of", "September"), pgettext_lazy("since a day of", "October"),
     pgettext_lazy("since a day of", "November"), pgettext_lazy("since a day of", "December"),
+]
+_MONTHS_UNTIL = [
+    pgettext_lazy("until a day of", "January"), pgettext_lazy("until a day of", "February"),
+    pgettext_lazy("until a day of", "March"), pgettext_lazy("until a day of", "April"),
+    pgettext_lazy("until a day of", "May"), pgettext_lazy("until a day of", "June"),
+    pgettext_lazy("until a day of", "July"), pgettext_lazy("until a day of", "August"),
+    pgettext_lazy("until a day of", "September"), pgettext_lazy("until a day of", "October"),
+    pgettext_lazy("until a day of", "November"), pgettext_lazy("until a day of", "December"),
 ]
 _MONTHS_ON = [
     pgettext_lazy("on a day of", "January"), pgettext_lazy("on a day of", "February"),
@@ -138,16 +149,25 @@ _MONTHS_ON = [
 
 
 def _day_parts(moment, months) -> dict:
-    day = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    aware = isinstance(moment, datetime.datetime) and timezone.is_aware(moment)
+    day = timezone.localtime(moment) if aware else moment
     return {"day": day.day, "month": months[day.month - 1], "year": day.year}
 
 
 @register.filter
 def since_day(moment) -> str:
-    """The day after "since": "27 August 2026" / "2026. gada 27. augusta"."""
+    """The day after "since" or "from": "27 August 2026" / "2026. gada 27. augusta"."""
     if not moment:
         return ""
     return pgettext("date after since", "%(day)d %(month)s %(year)d") % _day_parts(moment, _MONTHS_SINCE)
+
+
+@register.filter
+def until_day(moment) -> str:
+    """The day after "until" or "to": "27 August 2026" / "2026. gada 27. augustam"."""
+    if not moment:
+        return ""
+    return pgettext("date after until", "%(day)d %(month)s %(year)d") % _day_parts(moment, _MONTHS_UNTIL)
 
 
 @register.filter
