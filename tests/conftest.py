@@ -155,3 +155,13 @@ def json_lines():
     root.addHandler(handler)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
     root.removeHandler(handler)
+
+
+@pytest.fixture(autouse=True)
+def no_language_left_behind():
+    """A request in Latvian leaves Latvian active in the thread (LocaleMiddleware activates, nothing
+    deactivates); code called directly by the next test would then speak Latvian."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
