@@ -73,9 +73,14 @@ class IngestAnswer(BaseModel):
     results: list[IngestResult]
 
 
+class InboundAnswer(BaseModel):
+    status: Literal["accepted"]
+    outcome: str
+
+
 MODELS = [
     (CaseList, "serialization"), (CaseDetailOut, "serialization"), (ResponseList, "serialization"), (ErrorOut, "serialization"),
-    (IngestResponse, "validation"), (IngestBatch, "validation"), (IngestAnswer, "serialization"), (WebhookPayload, "serialization"),
+    (IngestResponse, "validation"), (IngestBatch, "validation"), (IngestAnswer, "serialization"), (InboundAnswer, "serialization"), (WebhookPayload, "serialization"),
 ]
 
 
@@ -174,6 +179,18 @@ def _document() -> dict:
                     },
                 },
             },
+            "/api/v1/inbound-email": {"post": {
+                "operationId": "receiveEmail", "summary": "One raw e-mail forwarded by a mail service (README, Replies)",
+                "description": "The token of a source of kind 'Inbound e-mail', as a bearer token or the password of HTTP Basic.",
+                "requestBody": {"required": True, "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": {
+                    "200": {"description": "Accepted", "content": _json_content(InboundAnswer)},
+                    "400": _answer("Not a message that can be read"), "401": unauthorised,
+                    "403": _answer("The token's source does not take e-mail"), "413": _answer("The message is too large"),
+                    "415": _answer("Not message/rfc822"), "422": _answer("No case matches the reply address"),
+                    "503": _answer("Temporary failure: try again later"),
+                },
+            }},
             "/api/v1/webhooks/{slug}": {"post": {
                 "operationId": "receiveWebhook", "summary": "A survey tool's own webhook, signed with its own scheme (README, Connectors)",
                 "security": [],

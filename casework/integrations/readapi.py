@@ -36,7 +36,9 @@ from .representation import (
 PAGING = ("cursor", "limit")
 
 
-class ErrorOut(Out):
+class ErrorOut(BaseModel):
+    """Every 4xx of the API: a sentence, and (where a field is to blame) messages per field."""
+
     error: str
     errors: dict[str, list[str]] = Field(default_factory=dict)
 
