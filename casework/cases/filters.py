@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from casework.feedback.metrics import Band, Metric, Tone, band_score_ranges, tone_q
-from casework.feedback.models import Respondent, ResponseChannel, comment_given_q
+from casework.feedback.models import ResponseChannel, comment_given_q
 
+from . import search
 from .access import teams_user_works
 from .lifecycle import Priority, Status
-from .models import Case, CaseResponse, Contact, Tag, first_contact_overdue_q, resolution_overdue_q
+from .models import Case, Contact, Tag, first_contact_overdue_q, resolution_overdue_q
 
 OPEN = "open"
 ME, UNASSIGNED = "me", "unassigned"
@@ -202,19 +203,9 @@ class CaseFilter(django_filters.FilterSet):
         return sum(1 for name in names if any(str(value).strip() for value in _values(form[name].value())))
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        # Each text is searched once in its own table, and cases are then matched by id: far cheaper
-        # than testing every case row against joined text.
-        people = Respondent.objects.filter(Q(name__icontains=value) | Q(email__icontains=value)).values("pk")
-        comments = CaseResponse.objects.filter(response__comment__icontains=value).values("case_id")
-        notes = Contact.objects.filter(summary__icontains=value).values("case_id")
-        condition = Q(respondent_id__in=people) | Q(pk__in=comments) | Q(pk__in=notes)
-        digits = value.upper().removeprefix("CW-")
-        if digits.isascii() and digits.isdigit() and len(digits) <= 9:
-            condition |= Q(number=int(digits))
-        return queryset.filter(condition)
+        """On the database's full-text index (search.py); the list ranks the matches."""
+        condition = search.matching(value)
+        return queryset if condition is None else queryset.filter(condition)
 
     def by_status(self, queryset, name, value):
         return queryset.exclude(status=Status.CLOSED) if value == OPEN else queryset.filter(status=value)

@@ -12,15 +12,27 @@ class MostUrgentFirst:
     a thousand cases as at a million. One ORDER BY over the whole order would sort every matching
     case on every page view instead, because "overdue" depends on the moment of asking."""
 
-    def __init__(self, cases: CaseQuerySet, now=None):
+    def __init__(self, cases: CaseQuerySet, now=None, *, tiers: list[CaseQuerySet] | None = None, count_limit: int | None = None):
+        """`tiers`: the same cases split by relevance (a search), each read most urgent first in turn.
+        `count_limit`: count no further than this (a search's count stops there, and so does the list)."""
+        now = now or timezone.now()
         self.cases = cases
-        self.parts = cases.urgency_parts(now or timezone.now())
+        self.parts = [part for tier in tiers or [cases] for part in tier.urgency_parts(now)]
+        self.count_limit = count_limit
         self._count = None
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.cases.count()
-        return self._count
+            if self.count_limit is None:
+                self._count = self.cases.count()
+            else:
+                self._count = min(self.cases.order_by()[: self.count_limit + 1].count(), self.count_limit + 1)
+        return min(self._count, self.count_limit) if self.count_limit is not None else self._count
+
+    @property
+    def more_than_counted(self) -> bool:
+        self.count()
+        return self.count_limit is not None and self._count > self.count_limit
 
     def __len__(self) -> int:
         return self.count()

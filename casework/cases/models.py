@@ -416,3 +416,20 @@ class Notice(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.case} · {self.get_kind_display()}"
+
+
+class CaseSearch(models.Model):
+    """A case's searchable text made plain (search.py), read by the database's full-text index: FTS5
+    on SQLite, a GIN index over its tsvector on PostgreSQL (migration 0012). Holds personal data:
+    rebuilt from the stored data on every change, erasure included."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
+    heading = models.TextField(blank=True)  # case number, the respondent's name, e-mail and company
+    body = models.TextField(blank=True)  # comments and contact notes
+
+    class Meta:
+        verbose_name = _("search text of a case")
+        verbose_name_plural = _("search texts of cases")
+
+    def __str__(self):
+        return str(self.case_id)

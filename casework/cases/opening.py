@@ -10,6 +10,7 @@ from django.utils import timezone
 from casework.feedback.models import Response
 from casework.teams.models import Team
 
+from . import search
 from .models import Case, CaseResponse, Event
 from .numbering import reserve_case_numbers
 from .workflow import record_event, record_events, update_case
@@ -46,6 +47,7 @@ def open_case(
     record_event(case=case, kind=Event.Kind.OPENED, actor=actor, when=now, response=response.pk)
     if assignee is not None:
         record_event(case=case, kind=Event.Kind.ASSIGNED, actor=actor, when=now, to=assignee.pk)
+    search.refresh_cases([case.pk])
     return case
 
 
@@ -90,6 +92,7 @@ def open_cases(plans: list[CasePlan], *, now: datetime.datetime) -> list[Case]:
         if case.assignee is not None
     ]
     record_events(events)
+    search.refresh_cases([case.pk for case in cases])
     return cases
 
 
@@ -104,6 +107,7 @@ def attach_response(*, case: Case, response: Response, priority: int | None = No
         previous = case.priority
         update_case(case, None, priority=priority)
         record_event(case=case, kind=Event.Kind.PRIORITY, when=when, **{"from": previous, "to": priority})
+    search.refresh_cases([case.pk])
     return case
 
 
@@ -126,3 +130,4 @@ def attach_responses(joins: list[tuple[Case, Response, int]], *, now: datetime.d
     for case, (priority, previous) in highest.items():
         update_case(case, None, priority=priority)
         record_event(case=case, kind=Event.Kind.PRIORITY, when=now, **{"from": previous, "to": priority})
+    search.refresh_cases([case.pk for case, _response, _priority in joins])

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from casework.teams.roles import is_privacy_officer
 
-from . import bulk
+from . import bulk, search
 from casework.htmx import render_page_or_fragment, vary_on_htmx, wants_fragment
 
 from .access import teams_user_manages, teams_user_works, visible_cases
@@ -24,6 +24,7 @@ from .lifecycle import Status
 from .models import Notice
 
 PAGE_SIZE = 50
+SEARCH_COUNT_LIMIT = 1000
 
 
 def my_cases(request):
@@ -66,11 +67,22 @@ def _list(request, cases, extra):
         results, status = cases.none(), 400
     elif case_filter.form.cleaned_data.get("sort"):
         results = case_filter.qs
+    elif query := case_filter.form.cleaned_data.get("q", "").strip():
+        # Ranked by relevance, then urgency; counted no further than a person would page.
+        found = case_filter.qs
+        results = MostUrgentFirst(found, tiers=search.ranked(found, query), count_limit=SEARCH_COUNT_LIMIT)
     else:
         results = MostUrgentFirst(case_filter.qs)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = [name for name in case_filter.form.fields if not (extra.get("mine") and name == "assignee")]
-    context = {"filter": case_filter, "page": page, "active_filters": case_filter.active_count(shown=shown), **_bulk_context(request), **extra}
+    context = {
+        "filter": case_filter,
+        "page": page,
+        "active_filters": case_filter.active_count(shown=shown),
+        "more_than_counted": getattr(results, "more_than_counted", False),
+        **_bulk_context(request),
+        **extra,
+    }
     return render_page_or_fragment(request, template, "results", context, status=status)
 
 

@@ -12,7 +12,7 @@ from guardian.shortcuts import assign_perm
 
 from casework.feedback.models import Respondent
 
-from . import access
+from . import access, search
 from .lifecycle import REASONS_WITHOUT_NOTIFICATION, CloseReason, Priority, Status, allowed_next
 from .models import Case, Contact, Event, Tag
 
@@ -180,6 +180,8 @@ def log_contact(
         fields["first_contacted_at"] = contacted_at
     update_case(case, expected_version, **fields)
     contact.save()
+    if contact.summary:
+        search.refresh_cases([case.pk])
     record_event(case=case, kind=Event.Kind.CONTACT, actor=actor, when=contacted_at, **(details or {}), contact=contact.pk)
     if reached and case.status == Status.NEW:
         # Reaching the person is starting the work, as in any helpdesk.

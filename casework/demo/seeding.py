@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.cases.lifecycle import CloseReason, Status
+from casework.cases import search
 from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.numbering import reserve_case_numbers
 from casework.feedback.metrics import SCORE_RANGES, Metric
@@ -145,6 +146,7 @@ def _open_cases(responses, countries, rules, routes, members, open_by_key, rng, 
         [Event(case_id=case.pk, kind=Event.Kind.OPENED, created_at=case.created_at, data={}) for case in planned],
         batch_size=BATCH,
     )
+    search.refresh_cases({case.pk for case, _response in links})
     return len(planned)
 
 

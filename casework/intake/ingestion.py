@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casework.cases import opening
+from casework.cases import opening, search
 from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.workflow import record_event
 from casework.feedback.models import Response, Source
@@ -122,6 +122,16 @@ def _ingest_batch(valid: list[tuple[int, Item]], results: list, context: _Contex
             results[index] = Result(item.external_id, CREATED, case=case.reference if case else None)
     for index, original in repeats:
         results[index] = Result(results[original].id, DUPLICATE, case=results[original].case)
+    _refresh_search_of_people(matches, routed)
+
+
+def _refresh_search_of_people(matches, routed: dict) -> None:
+    """A newer answer may bring a newer name or company: the person's other cases are searched by
+    it too (the cases just opened or joined were refreshed by `opening`)."""
+    people = {match.respondent.pk for match in matches if match.respondent is not None and match.may_store_personal_data}
+    if people:
+        others = Case.objects.filter(respondent_id__in=people).exclude(pk__in=[case.pk for case in routed.values()])
+        search.refresh_cases(others.values_list("pk", flat=True))
 
 
 def _case_references(responses) -> dict[int, str]:
@@ -266,6 +276,7 @@ def _store(item: Item, context: _Context) -> Result:
     if not match.may_store_personal_data:
         return Result(item.external_id, CREATED, warnings=[_no_personal_data_warning()])
     case = _route_one(response, item.identity.country, context)
+    _refresh_search_of_people([match], {response.pk: case} if case else {})
     if match.conflicts:
         report_conflicts(response, item.identity, match, case, context)
     return Result(item.external_id, CREATED, case=case.reference if case else None)

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.cases.lifecycle import Status
+from casework.cases import search
 from casework.cases.models import Case, CaseResponse, Event
 from casework.cases.workflow import record_event, update_case
 from casework.feedback.models import Response, Source
@@ -106,6 +107,8 @@ def _update_case(case: Case, response: Response, changed: list[str], before: dic
             # The case's copy of its opening answer (for queues and bands) follows the answer.
             update_case(case, None, metric=response.metric, score=response.score)
     record_event(case=case, kind=Event.Kind.REVISED, when=now, **data)
+    if "comment" in changed:
+        search.refresh_cases([case.pk])
     rule = first_matching_rule(response, active_rules(), country=country)
     if rule is not None and rule.priority > case.priority and case.status != Status.CLOSED:
         previous = case.priority

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from casework.cases import search
 from casework.cases.models import Case, CaseResponse, Contact, Event
 from casework.feedback.contact_details import email_key
 from casework.feedback.models import Respondent, RespondentIdentity, Response, Suppression
@@ -91,6 +92,8 @@ def erase(respondent: Respondent, *, actor, now: datetime.datetime | None = None
     Respondent.objects.filter(pk=respondent.pk).update(
         email="", email_key="", search_key="", name="", company="", erased_at=now, updated_at=now
     )
+    # Their cases and the cases their answers joined: the search index keeps none of their words.
+    search.refresh_cases(Case.objects.filter(Q(respondent=respondent) | Q(case_responses__response__respondent=respondent)).values_list("pk", flat=True))
     sweep(needles, respondent=respondent)
     _drop_pending_import_rows(set(digests))
     record_privacy_event(respondent, actor=actor, action="erased")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_tasks_db.models import DBTaskResult
 
-from casework.cases import workflow
+from casework.cases import search, workflow
 from casework.cases.lifecycle import CloseReason, Status
 from casework.cases.models import Case, CaseResponse, restricted_respondents
 from casework.feedback.models import Respondent, RespondentIdentity, Response
@@ -150,6 +150,9 @@ def _anonymise_batch(stamp, *, cutoff, now, report) -> None:
     done_ids = list(done.values_list("pk", flat=True))
     if done_ids:
         report.respondents_anonymised += _anonymise_respondents(Respondent.objects.filter(pk__in=done_ids), now=now)
+    # The comments that aged out, and the details of people who did, leave the search index too.
+    search.refresh_cases(CaseResponse.objects.filter(response__anonymised_at=stamp).values_list("case_id", flat=True))
+    search.refresh_respondents(done_ids)
 
 
 def _anonymise_respondents(people, *, now) -> int:

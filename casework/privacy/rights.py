@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casework.cases import search
 from casework.cases.models import Case, Event
 from casework.cases.workflow import record_events
 from casework.feedback.contact_details import email_key, name_problem
@@ -101,6 +102,7 @@ def rectify(
     for name, value in changed.items():
         setattr(respondent, name, value)
     respondent.save(update_fields=[*changed, "updated_at"])
+    search.refresh_respondents([respondent.pk])
     if "email" in changed:
         Notification.objects.filter(respondent=respondent, status=Notification.Status.QUEUED).update(recipient=respondent.email)
     fields = sorted(changed)

@@ -1,0 +1,127 @@
+"""Free-text search over cases on the database's own full-text engine: SQLite FTS5, PostgreSQL
+tsvector + GIN. Both see the same words, because the text is made plain here first (lower case,
+no accents, letters and digits only), so "berzina" finds "Bērziņa" and a search answers the same
+on both databases.
+
+Each case has one search row (`CaseSearch`): its heading (case number, the respondent's name, e-mail
+address and company) and its body (the comments of its responses and the notes of its contacts).
+Every write that changes one of those texts calls `refresh_cases` or `refresh_respondents` in the
+same transaction, erasure and retention included, so erased text leaves the index with the data.
+
+A search matches cases that hold every word of the query as the start of a word (so "berz", "seed"
+of "anna@seed.example" and "104" of "CW-1042" match); e-mail addresses and case numbers are split
+into their parts. Ranked: the case with that number, then cases matched on the heading, then those
+matched only in comments and notes; each in "most urgent first" order."""
+
+import re
+import unicodedata
+from collections import defaultdict
+from itertools import batched
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
+
+from .models import Case, CaseResponse, CaseSearch, Contact
+
+CHUNK = 500
+MAX_WORDS = 8
+
+
+def plain(text: str) -> str:
+    """Lower case, accents removed, anything but letters and digits a space."""
+    decomposed = unicodedata.normalize("NFKD", text or "").casefold()
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.findall(r"[^\W_]+", stripped))
+
+
+def words(query: str) -> list[str]:
+    return plain(query).split()[:MAX_WORDS]
+
+
+def case_number_in(query: str) -> int | None:
+    digits = query.strip().upper().removeprefix(settings.CASEWORK_CASE_PREFIX.upper())
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
+        return int(digits)
+    return None
+
+
+# Writes.
+
+
+def refresh_cases(case_ids) -> None:
+    """Rebuilds the search rows of these cases from what is stored now."""
+    for chunk in batched(sorted(set(case_ids)), CHUNK):
+        cases = Case.objects.filter(pk__in=chunk).values_list(
+            "pk", "number", "respondent__name", "respondent__email", "respondent__company"
+        )
+        body = defaultdict(list)
+        comments = CaseResponse.objects.filter(case_id__in=chunk).exclude(response__comment="")
+        for case_id, text in comments.order_by("pk").values_list("case_id", "response__comment"):
+            body[case_id].append(text)
+        for case_id, text in Contact.objects.filter(case_id__in=chunk).exclude(summary="").order_by("pk").values_list("case_id", "summary"):
+            body[case_id].append(text)
+        rows = [
+            CaseSearch(
+                case_id=pk,
+                heading=plain(f"{settings.CASEWORK_CASE_PREFIX}{number} {name or ''} {email or ''} {company or ''}"),
+                body=plain(" ".join(body[pk])),
+            )
+            for pk, number, name, email, company in cases
+        ]
+        CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["heading", "body"])
+
+
+def refresh_respondents(respondent_ids) -> None:
+    """After a person's details changed (a new answer, rectification, erasure)."""
+    ids = [pk for pk in set(respondent_ids) if pk is not None]
+    for chunk in batched(ids, CHUNK):
+        refresh_cases(Case.objects.filter(respondent_id__in=chunk).values_list("pk", flat=True))
+
+
+# Reads.
+
+
+def _fts_query(terms: list[str], column: str | None) -> tuple[str, list]:
+    if connection.vendor == "sqlite":
+        match = " AND ".join(f'"{term}"*' for term in terms)
+        if column:
+            match = f"{{{column}}} : ({match})"
+        return "SELECT rowid FROM cases_casesearch_fts WHERE cases_casesearch_fts MATCH %s", [match]
+    weight = {"heading": "A", "body": "B"}.get(column, "")
+    query = " & ".join(f"{term}:*{weight}" for term in terms)
+    return f"SELECT case_id FROM cases_casesearch WHERE {VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s)", [query]
+
+
+# The same expression as the GIN index of migration 0012, so PostgreSQL reads the index.
+VECTOR_SQL = (
+    "(setweight(to_tsvector('simple'::regconfig, heading), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, body), 'B'))"
+)
+
+
+def matching(query: str) -> Q | None:
+    """The cases a search finds, as a condition on cases; None for a query without a word."""
+    terms, number = words(query), case_number_in(query)
+    if not terms and number is None:
+        return None
+    condition = Q(pk__in=[])
+    if terms:
+        condition |= Q(pk__in=RawSQL(*_fts_query(terms, None)))
+    if number is not None:
+        condition |= Q(number=number)
+    return condition
+
+
+def ranked(cases, query: str) -> list:
+    """`cases` (already narrowed by `matching`) in relevance tiers, most relevant first."""
+    terms, number = words(query), case_number_in(query)
+    tiers = []
+    if number is not None:
+        tiers.append(cases.filter(number=number))
+        cases = cases.exclude(number=number)
+    if terms:
+        on_heading = Q(pk__in=RawSQL(*_fts_query(terms, "heading")))
+        tiers += [cases.filter(on_heading), cases.exclude(on_heading)]
+    return tiers or [cases]
