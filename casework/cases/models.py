@@ -424,7 +424,8 @@ class CaseSearch(models.Model):
     rebuilt from the stored data on every change, erasure included."""
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, primary_key=True, related_name="search")
-    heading = models.TextField(blank=True)  # case number, the respondent's name, e-mail and company
+    heading = models.TextField(blank=True)  # case number, the respondent's name and company
+    email = models.TextField(blank=True)
     body = models.TextField(blank=True)  # comments and contact notes
 
     class Meta:

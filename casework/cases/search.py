@@ -8,9 +8,9 @@ address and company) and its body (the comments of its responses and the notes o
 Every write that changes one of those texts calls `refresh_cases` or `refresh_respondents` in the
 same transaction, erasure and retention included, so erased text leaves the index with the data.
 
-A search matches cases that hold every word of the query as the start of a word (so "berz", "seed"
-of "anna@seed.example" and "104" of "CW-1042" match); e-mail addresses and case numbers are split
-into their parts. Ranked: the case with that number, then cases matched on the heading, then those
+A search matches cases that hold every part of the query (split at spaces) as words in that order, the
+last one possibly unfinished: "berz" finds Bērziņa, "seed.example" and "anna@seed" find
+anna@seed.example, "104" finds CW-1042. A part with "@" is looked for among e-mail addresses only. Ranked: the case with that number, then cases matched on the heading, then those
 matched only in comments and notes; each in "most urgent first" order."""
 
 import re
@@ -40,6 +40,19 @@ def words(query: str) -> list[str]:
     return plain(query).split()[:MAX_WORDS]
 
 
+def phrases(query: str) -> list[tuple[list[str], bool]]:
+    """What each space-separated part of the query asks for: its words in that order (a phrase, the
+    last word a prefix), and whether it is (part of) an e-mail address, searched among addresses
+    only: "ik@firma" finds ik@firma.lv, not a person named Ik Firma."""
+    found, total = [], 0
+    for chunk in query.split():
+        parts = plain(chunk).split()[: MAX_WORDS - total]
+        if parts:
+            found.append((parts, "@" in chunk))
+            total += len(parts)
+    return found
+
+
 def case_number_in(query: str) -> int | None:
     digits = query.strip().upper().removeprefix(settings.CASEWORK_CASE_PREFIX.upper())
     if digits.isascii() and digits.isdigit() and len(digits) <= 9:
@@ -65,12 +78,13 @@ def refresh_cases(case_ids) -> None:
         rows = [
             CaseSearch(
                 case_id=pk,
-                heading=plain(f"{settings.CASEWORK_CASE_PREFIX}{number} {name or ''} {email or ''} {company or ''}"),
+                heading=plain(f"{settings.CASEWORK_CASE_PREFIX}{number} {name or ''} {company or ''}"),
+                email=plain(email or ""),
                 body=plain(" ".join(body[pk])),
             )
             for pk, number, name, email, company in cases
         ]
-        CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["heading", "body"])
+        CaseSearch.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case"], update_fields=["heading", "email", "body"])
 
 
 def refresh_respondents(respondent_ids) -> None:
@@ -83,20 +97,29 @@ def refresh_respondents(respondent_ids) -> None:
 # Reads.
 
 
-def _fts_query(terms: list[str], column: str | None) -> tuple[str, list]:
+def _fts_query(query: str, columns: tuple[str, ...] | None) -> tuple[str, list]:
+    """Every phrase of the query, in `columns` (else anywhere); e-mail parts among addresses only."""
     if connection.vendor == "sqlite":
-        match = " AND ".join(f'"{term}"*' for term in terms)
-        if column:
-            match = f"{{{column}}} : ({match})"
-        return "SELECT rowid FROM cases_casesearch_fts WHERE cases_casesearch_fts MATCH %s", [match]
-    weight = {"heading": "A", "body": "B"}.get(column, "")
-    query = " & ".join(f"{term}:*{weight}" for term in terms)
-    return f"SELECT case_id FROM cases_casesearch WHERE {VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s)", [query]
+        conditions = []
+        for parts, is_email in phrases(query):
+            phrase = '"' + " ".join(parts) + '"*'
+            within = ("email",) if is_email else columns
+            conditions.append(f"{{{' '.join(within)}}} : {phrase}" if within else phrase)
+        return "SELECT rowid FROM cases_casesearch_fts WHERE cases_casesearch_fts MATCH %s", [" AND ".join(conditions)]
+    conditions = []
+    for parts, is_email in phrases(query):
+        within = ("email",) if is_email else columns
+        weights = "".join(WEIGHTS[column] for column in within) if within else ""
+        words_ = [f"{part}:{weights}" if weights else part for part in parts[:-1]] + [f"{parts[-1]}:*{weights}"]
+        conditions.append("(" + " <-> ".join(words_) + ")")
+    return f"SELECT case_id FROM cases_casesearch WHERE {VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s)", [" & ".join(conditions)]
 
 
-# The same expression as the GIN index of migration 0012, so PostgreSQL reads the index.
+WEIGHTS = {"heading": "A", "body": "B", "email": "C"}
+# The same expression as the GIN index of migration 0013, so PostgreSQL reads the index.
 VECTOR_SQL = (
     "(setweight(to_tsvector('simple'::regconfig, heading), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, email), 'C') || "
     "setweight(to_tsvector('simple'::regconfig, body), 'B'))"
 )
 
@@ -108,7 +131,7 @@ def matching(query: str) -> Q | None:
         return None
     condition = Q(pk__in=[])
     if terms:
-        condition |= Q(pk__in=RawSQL(*_fts_query(terms, None)))
+        condition |= Q(pk__in=RawSQL(*_fts_query(query, None)))
     if number is not None:
         condition |= Q(number=number)
     return condition
@@ -122,6 +145,6 @@ def ranked(cases, query: str) -> list:
         tiers.append(cases.filter(number=number))
         cases = cases.exclude(number=number)
     if terms:
-        on_heading = Q(pk__in=RawSQL(*_fts_query(terms, "heading")))
+        on_heading = Q(pk__in=RawSQL(*_fts_query(query, ("heading", "email"))))
         tiers += [cases.filter(on_heading), cases.exclude(on_heading)]
     return tiers or [cases]

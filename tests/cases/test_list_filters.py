@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from casework.cases.lifecycle import Status
+from casework.cases import search
 from casework.cases.models import Case, Contact
 from casework.feedback.models import Respondent
 from casework.teams.membership import add_member
@@ -51,6 +52,7 @@ def _in_country(case, country):
 
 def _named(case, name, email):
     Respondent.objects.filter(pk=case.respondent_id).update(name=name, email=email)
+    search.refresh_cases([case.pk])  # as the services that change a person's details do
     return case
 
 
@@ -64,6 +66,7 @@ def _with_note(case, summary):
         contacted_at=timezone.now(),
         created_by=case.assignee,
     )
+    search.refresh_cases([case.pk])  # as workflow.log_contact does
     return case
 
 

@@ -6,15 +6,15 @@ from django.db import migrations, models
 SQLITE = [
     # External content: the text lives once, in cases_casesearch; the triggers keep the index in step
     # with every insert, update and delete of it, bulk ones included.
-    "CREATE VIRTUAL TABLE cases_casesearch_fts USING fts5(heading, body, content='cases_casesearch', "
+    "CREATE VIRTUAL TABLE cases_casesearch_fts USING fts5(heading, email, body, content='cases_casesearch', "
     "content_rowid='case_id', tokenize='unicode61 remove_diacritics 2')",
     "CREATE TRIGGER cases_casesearch_ai AFTER INSERT ON cases_casesearch BEGIN "
-    "INSERT INTO cases_casesearch_fts(rowid, heading, body) VALUES (new.case_id, new.heading, new.body); END",
+    "INSERT INTO cases_casesearch_fts(rowid, heading, email, body) VALUES (new.case_id, new.heading, new.email, new.body); END",
     "CREATE TRIGGER cases_casesearch_ad AFTER DELETE ON cases_casesearch BEGIN "
-    "INSERT INTO cases_casesearch_fts(cases_casesearch_fts, rowid, heading, body) VALUES ('delete', old.case_id, old.heading, old.body); END",
+    "INSERT INTO cases_casesearch_fts(cases_casesearch_fts, rowid, heading, email, body) VALUES ('delete', old.case_id, old.heading, old.email, old.body); END",
     "CREATE TRIGGER cases_casesearch_au AFTER UPDATE ON cases_casesearch BEGIN "
-    "INSERT INTO cases_casesearch_fts(cases_casesearch_fts, rowid, heading, body) VALUES ('delete', old.case_id, old.heading, old.body); "
-    "INSERT INTO cases_casesearch_fts(rowid, heading, body) VALUES (new.case_id, new.heading, new.body); END",
+    "INSERT INTO cases_casesearch_fts(cases_casesearch_fts, rowid, heading, email, body) VALUES ('delete', old.case_id, old.heading, old.email, old.body); "
+    "INSERT INTO cases_casesearch_fts(rowid, heading, email, body) VALUES (new.case_id, new.heading, new.email, new.body); END",
 ]
 SQLITE_REVERSE = [
     "DROP TRIGGER IF EXISTS cases_casesearch_au",
@@ -24,7 +24,8 @@ SQLITE_REVERSE = [
 ]
 POSTGRESQL = [
     "CREATE INDEX cases_casesearch_vector_idx ON cases_casesearch USING gin ("
-    "(setweight(to_tsvector('simple'::regconfig, heading), 'A') || setweight(to_tsvector('simple'::regconfig, body), 'B')))",
+    "(setweight(to_tsvector('simple'::regconfig, heading), 'A') || setweight(to_tsvector('simple'::regconfig, email), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, body), 'B')))",
 ]
 POSTGRESQL_REVERSE = ["DROP INDEX IF EXISTS cases_casesearch_vector_idx"]
 
@@ -55,6 +56,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('case', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search', serialize=False, to='cases.case')),
                 ('heading', models.TextField(blank=True)),
+                ('email', models.TextField(blank=True)),
                 ('body', models.TextField(blank=True)),
             ],
             options={
