@@ -16,7 +16,7 @@ from casework.feedback.models import ResponseChannel, comment_given_q
 from . import search
 from .access import teams_user_works
 from .lifecycle import Priority, Status
-from .models import Case, Contact, Tag, first_contact_overdue_q, resolution_overdue_q
+from .models import Case, Tag, first_contact_overdue_q, resolution_overdue_q
 
 OPEN = "open"
 ME, UNASSIGNED = "me", "unassigned"
