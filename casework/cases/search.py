@@ -9,7 +9,7 @@ Every write that changes one of those texts calls `refresh_cases` or `refresh_re
 same transaction, erasure and retention included, so erased text leaves the index with the data.
 
 A search matches cases that hold every part of the query (split at spaces) as words in that order, the
-last one possibly unfinished: "berz" finds Bērziņa, "seed.example" and "anna@seed" find
+last one possibly unfinished, and a part in double quotes as one phrase: "berz" finds Bērziņa, "seed.example" and "anna@seed" find
 anna@seed.example, "104" finds CW-1042. A part with "@" is looked for among e-mail addresses only. Ranked: the case with that number, then cases matched on the heading, then those
 matched only in comments and notes; each in "most urgent first" order."""
 
@@ -41,23 +41,18 @@ def words(query: str) -> list[str]:
 
 
 def phrases(query: str) -> list[tuple[list[str], bool]]:
-    """What each space-separated part of the query asks for: its words in that order (a phrase, the
-    last word a prefix), and whether it is (part of) an e-mail address, searched among addresses
-    only: "ik@firma" finds ik@firma.lv, not a person named Ik Firma."""
+    """What each part of the query asks for: its words in that order (a phrase, the last word
+    possibly unfinished), and whether it is (part of) an e-mail address, searched among addresses
+    only: "ik@firma" finds ik@firma.lv, not a person named Ik Firma. Parts are split at spaces,
+    except inside double quotes: "payroll 2" in quotes is one phrase."""
     found, total = [], 0
-    for chunk in query.split():
+    for quoted, bare in re.findall(r'"([^"]*)"?|(\S+)', query):
+        chunk = quoted or bare
         parts = plain(chunk).split()[: MAX_WORDS - total]
         if parts:
             found.append((parts, "@" in chunk))
             total += len(parts)
     return found
-
-
-def case_number_in(query: str) -> int | None:
-    digits = query.strip().upper().removeprefix(settings.CASEWORK_CASE_PREFIX.upper())
-    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
-        return int(digits)
-    return None
 
 
 # Writes.

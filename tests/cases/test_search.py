@@ -60,6 +60,12 @@ def test_contact_notes_are_searched_as_soon_as_logged(client, janis, berzina, ot
     assert found(client, janis, "atzvanit") == [other.number]
 
 
+def test_quoted_words_are_one_phrase(client, janis, berzina, other):
+    assert found(client, janis, '"thank support"') == []
+    assert found(client, janis, 'support thank') == [other.number]
+    assert found(client, janis, '"support, thank yo"') == [other.number]
+
+
 def test_every_word_must_match_and_nonsense_finds_nothing(client, janis, berzina, other):
     assert found(client, janis, "anna support") == []
     assert found(client, janis, "zzzz") == []

@@ -86,7 +86,7 @@ def test_the_case_lists_filters_apply(client, payroll_token, two_teams, payroll,
     assert [c["reference"] for c in waiting] == [ours[0].reference]
     unassigned = get(client, "/api/v1/cases", payroll_token, assignee="unassigned").json()["results"]
     assert [c["reference"] for c in unassigned] == [c.reference for c in ours[1:]]
-    found = get(client, "/api/v1/cases", payroll_token, q="payroll 2").json()["results"]
+    found = get(client, "/api/v1/cases", payroll_token, q='"payroll 2"').json()["results"]
     assert [c["reference"] for c in found] == [ours[2].reference]
     assert get(client, "/api/v1/cases", payroll_token, team=payroll.pk).json()["results"]
 
