@@ -55,6 +55,13 @@ def phrases(query: str) -> list[tuple[list[str], bool]]:
     return found
 
 
+def case_number_in(query: str) -> int | None:
+    digits = query.strip().upper().removeprefix(settings.CASEWORK_CASE_PREFIX.upper())
+    if digits.isascii() and digits.isdigit() and len(digits) <= 9:
+        return int(digits)
+    return None
+
+
 # Writes.
 
 
