@@ -17,6 +17,9 @@ PUBLIC = {
     "intake:api-webhook",  # survey tools, with their own signature instead of a session (tests/intake/test_webhooks.py)
     "outreach:optout",  # respondents, with a signed token from their e-mail
     "outreach:api-inbound-email",  # mail services, with an inbound-e-mail source's token (tests/outreach/test_replies_http.py)
+    "integrations:api-cases",  # other systems, with a read-scoped token limited to its teams (tests/integrations/test_read_api.py)
+    "integrations:api-case",  # the same, one case (another team's case is a 404 there)
+    "integrations:openapi",  # the API's description, which holds no data
 }
 SAMPLE_VALUES = {"int": "1", "str": "CW-1001", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 
