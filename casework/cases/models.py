@@ -245,6 +245,9 @@ class Case(models.Model):
                 name="case_resolution_due_idx",
             ),
             models.Index(fields=["product", "status"], name="case_product_status_idx"),
+            # The dashboard's loop figures select cases by when they were closed or first contacted.
+            models.Index(fields=["closed_at"], condition=models.Q(closed_at__isnull=False), name="case_closed_idx"),
+            models.Index(fields=["first_contacted_at"], condition=models.Q(first_contacted_at__isnull=False), name="case_contacted_idx"),
             # Lists read "most urgent first" (`urgency_parts`) straight off these, for everyone and per
             # team or person: the overdue part by due time, the rest by priority. The trailing columns let
             # the common filters (status, band) be checked in the index itself.

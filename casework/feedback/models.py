@@ -363,6 +363,8 @@ class Response(models.Model):
         indexes = [
             models.Index(fields=["metric", "answered_at"], name="response_metric_time_idx"),
             models.Index(fields=["product", "answered_at"], name="response_product_time_idx"),
+            # The dashboard counts answers by metric and score over a period: read off this index alone.
+            models.Index(fields=["answered_at", "metric", "score"], name="response_time_score_idx"),
             models.Index(fields=["received_at"], name="response_received_idx"),
             # Retention reads only the answers it has not anonymised yet, oldest first, and finds a batch
             # again by the moment it stamped on it.
