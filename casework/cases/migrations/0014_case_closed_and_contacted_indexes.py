@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0012_inbound_replies'),
+        ('cases', '0013_case_search'),
         ('feedback', '0010_response_time_score_index'),
         ('teams', '0006_staffpreference_weekly_figures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
