@@ -306,9 +306,10 @@ def postgres_restart(args):
             body = ('{"id": "%s-%d", "metric": "nps", "score": 3, "answered_at": "%s", "product": "Faults"}'
                     % (prefix, n, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 60)))).encode()
             delay = 0.25
-            for _attempt in range(40):  # what a well-behaved sender does: retry the same id with backoff
+            own = urllib3.HTTPConnectionPool("127.0.0.1", port, maxsize=1, timeout=urllib3.Timeout(connect=2, read=20))
+            for _attempt in range(60):  # what a well-behaved sender does: retry the same id with backoff
                 try:
-                    answer = pool.request("POST", "/api/v1/responses", body=body, retries=False, headers={
+                    answer = own.request("POST", "/api/v1/responses", body=body, retries=False, headers={
                         "Content-Type": "application/json", "Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"})
                     if answer.status == 200:
                         status = re.search(rb'"status": "(\w+)"', answer.data).group(1).decode()
