@@ -18,7 +18,7 @@ from .world import NAME, PAYLOAD
 
 pytestmark = pytest.mark.django_db
 INJECTIONS = ["Anna\r\nBcc: evil@example.com", "Anna\nBcc: evil@example.com", "Anna\u2028Bcc: evil@example.com",
-              "=?utf-8?q?Anna=0D=0ABcc:_evil@example.com?=", "Anna\x00"]
+              "=?utf-8?q?Anna=0D=0ABcc:_evil@example.com?=", "Anna\x0bBcc: evil@example.com"]
 
 
 def _parsed(message):
