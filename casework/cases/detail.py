@@ -166,6 +166,6 @@ def record_action(request, reference):
 
 def share(request, reference):
     def perform(case, data, version):
-        workflow.share_case(case=case, actor=request.user, colleague=data["colleague"])
+        workflow.share_case(case=case, actor=request.user, colleague=data["colleague"], expected_version=version)
 
     return _act(request, reference, "share", perform, _("Shared."))

@@ -229,7 +229,7 @@ def claim_case(*, case: Case, actor, expected_version: int | None = None) -> Cas
 
 
 @transaction.atomic
-def share_case(*, case: Case, actor, colleague) -> Case:
+def share_case(*, case: Case, actor, colleague, expected_version: int | None = None) -> Case:
     """Let a colleague outside the team see and work this one case (e.g. a product expert)."""
     if not access.may_share(actor, case):
         raise WorkflowError(_("Only members of team %(team)s can share its cases.") % {"team": case.team})
@@ -237,8 +237,8 @@ def share_case(*, case: Case, actor, colleague) -> Case:
         raise WorkflowError(_("%(name)s cannot sign in.") % {"name": colleague})
     if access.works_team(colleague, case.team) or colleague.has_perm("cases.work_case", case):
         raise WorkflowError(_("%(name)s can already see this case.") % {"name": colleague})
+    update_case(case, expected_version)
     assign_perm("cases.work_case", colleague, case)
-    update_case(case, None)
     record_event(case=case, kind=Event.Kind.SHARED, actor=actor, to=colleague.pk)
     return case
 

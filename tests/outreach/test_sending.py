@@ -134,6 +134,9 @@ def test_people_who_may_not_be_written_to_get_a_suppressed_record(smtp, resolved
     resolved_case.refresh_from_db()
     notification = sending.queue_closing_notification(case=resolved_case, actor=janis, subject=SUBJECT, body=BODY, locale="lv")
     assert notification.status == "suppressed" and reason in notification.suppressed_reason
+    # The record says an e-mail was not sent; it keeps no address of a person who may not be written to.
+    notification.refresh_from_db()
+    assert notification.recipient == "" and notification.next_attempt_at is None
     assert Case.objects.get(pk=resolved_case.pk).status == "resolved"  # closing needs a reason now
     assert smtp.envelopes == []
 
