@@ -7,7 +7,9 @@ from django.core.management import call_command
 
 from . import payloads
 
-pytestmark = pytest.mark.django_db
+# Committed for real: the worker closes stale database connections between tasks, which on PostgreSQL would
+# close the one holding a test's surrounding transaction.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
