@@ -3,18 +3,15 @@ worked, perhaps after it was closed. Unlike the closing e-mail it does not walk 
 an open case stays open for whoever works it; only a resolved one may close, since this message is
 the one it was waiting for. The text itself says what was done, so no action summary is required."""
 
-from email.utils import make_msgid
-
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casework.cases import workflow
 from casework.cases.lifecycle import CloseReason, Status
-from casework.cases.models import Case, Event
+from casework.cases.models import Case
 
 from .models import Notification
-from .sending import ComposeError, _enqueue, _mail_domain, is_one_line, suppression_reason
+from .sending import ComposeError, _enqueue, is_one_line, record_notification
 
 
 @transaction.atomic
@@ -25,26 +22,8 @@ def queue_follow_up(*, case: Case, actor, subject: str, body: str, locale: str, 
     if not body:
         raise ComposeError(_("Write the message."))
     workflow.ensure_may_change(case)
-    now = timezone.now()
-    reason = suppression_reason(case.respondent)
-    notification = Notification.objects.create(
-        case=case,
-        respondent=case.respondent,
-        recipient=case.respondent.email if case.respondent and not reason else "",
-        locale=locale,
-        subject=subject,
-        body=body,
-        status=Notification.Status.SUPPRESSED if reason else Notification.Status.QUEUED,
-        suppressed_reason=reason,
-        message_id=make_msgid(domain=_mail_domain()),
-        created_by=actor,
-        queued_at=now,
-        next_attempt_at=None if reason else now,
-    )
-    workflow.record_event(
-        case=case, kind=Event.Kind.NOTIFICATION, actor=actor, notification=notification.pk, status=notification.status
-    )
-    if reason:
+    notification = record_notification(case=case, actor=actor, subject=subject, body=body, locale=locale)
+    if notification.suppressed_reason:
         return notification
     if close_if_resolved and case.status == Status.RESOLVED:
         workflow.change_status(case=case, to=Status.CLOSED, actor=actor, reason=CloseReason.NOTIFIED)

@@ -80,26 +80,8 @@ def queue_closing_notification(
         raise ComposeError(_("Fill in “What we did” on the case first: the e-mail tells the respondent what was done."))
     if expected_version is not None and expected_version != case.version:
         raise workflow.CaseChanged(_("This case was changed by someone else. Reload it and try again."))
-    now = timezone.now()
-    reason = suppression_reason(case.respondent)
-    notification = Notification.objects.create(
-        case=case,
-        respondent=case.respondent,
-        recipient=case.respondent.email if case.respondent and not reason else "",
-        locale=locale,
-        subject=subject,
-        body=body,
-        status=Notification.Status.SUPPRESSED if reason else Notification.Status.QUEUED,
-        suppressed_reason=reason,
-        message_id=make_msgid(domain=_mail_domain()),
-        created_by=actor,
-        queued_at=now,
-        next_attempt_at=None if reason else now,
-    )
-    workflow.record_event(
-        case=case, kind=Event.Kind.NOTIFICATION, actor=actor, notification=notification.pk, status=notification.status
-    )
-    if reason:
+    notification = record_notification(case=case, actor=actor, subject=subject, body=body, locale=locale)
+    if notification.suppressed_reason:
         return notification
     while case.status != Status.CLOSED:
         step = TOWARDS_CLOSED[case.status]
@@ -269,3 +251,29 @@ def _one_line(name: str) -> str:
 def is_one_line(text: str) -> bool:
     """No line break of any kind (str.splitlines knows \\v, \\f, \\x85, \\u2028 …) and no control character."""
     return len(text.splitlines()) <= 1 and not any(ord(char) < 32 or 0x7F <= ord(char) <= 0x9F for char in text)
+
+
+def record_notification(*, case: Case, actor, subject: str, body: str, locale: str) -> Notification:
+    """The outbox row and its timeline line for one e-mail to the case's respondent: queued, or suppressed
+    (with no address kept) when the person may not be written to. Callers check first whether the e-mail
+    may be written at all."""
+    now = timezone.now()
+    reason = suppression_reason(case.respondent)
+    notification = Notification.objects.create(
+        case=case,
+        respondent=case.respondent,
+        recipient=case.respondent.email if case.respondent and not reason else "",
+        locale=locale,
+        subject=subject,
+        body=body,
+        status=Notification.Status.SUPPRESSED if reason else Notification.Status.QUEUED,
+        suppressed_reason=reason,
+        message_id=make_msgid(domain=_mail_domain()),
+        created_by=actor,
+        queued_at=now,
+        next_attempt_at=None if reason else now,
+    )
+    workflow.record_event(
+        case=case, kind=Event.Kind.NOTIFICATION, actor=actor, notification=notification.pk, status=notification.status
+    )
+    return notification
