@@ -62,7 +62,10 @@ class PageQuery(BaseModel):
 
 class ResponseQuery(PageQuery):
     metric: MetricName | None = None
-    product: str | None = Field(default=None, max_length=100, description="Exact product name, any letter case")
+    # No control characters: PostgreSQL cannot even compare text holding NUL (a 500 before).
+    product: str | None = Field(
+        default=None, max_length=100, pattern=r"^[^\x00-\x1f\x7f]*$", description="Exact product name, any letter case"
+    )
     received_after: AwareDatetime | None = Field(default=None, description="Only responses received at or after this time")
 
 

@@ -99,6 +99,9 @@ def test_a_bad_filter_or_cursor_is_a_400_naming_it(client, payroll_token, two_te
     assert "cursor" in get(client, "/api/v1/cases", payroll_token, cursor="bm9wZQ").json()["errors"]
     assert "limit" in get(client, "/api/v1/responses", payroll_token, limit=0).json()["errors"]
     assert "received_after" in get(client, "/api/v1/responses", payroll_token, received_after="2026-01-01T00:00:00").json()["errors"]
+    # A NUL in a text filter was a 500 on PostgreSQL (found by the schemathesis run).
+    answer = get(client, "/api/v1/responses", payroll_token, product="Pay\x00roll")
+    assert answer.status_code == 400 and "product" in answer.json()["errors"]
 
 
 def test_cursor_pages_walk_every_case_once(client, payroll_token, make_case, payroll):
