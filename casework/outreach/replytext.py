@@ -17,6 +17,9 @@ MOBILE_SIGNATURE = re.compile(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def reply_text(message, *, limit: int) -> tuple[str, bool]:
     """(the respondent's own words, whether they were cut to `limit` characters)."""
     try:
@@ -30,7 +33,8 @@ def reply_text(message, *, limit: int) -> tuple[str, bool]:
         text = html_to_text(text)
     elif body.get_param("format", "").lower() == "flowed":
         text = unflow(text, delsp=body.get_param("delsp", "").lower() == "yes")
-    text = trim_reply(text)
+    # Control characters (NUL above all, which PostgreSQL cannot store) are no part of anyone's words.
+    text = _CONTROL.sub("", trim_reply(text))
     if len(text) > limit:
         return text[: limit - 1].rstrip() + "…", True
     return text, False
