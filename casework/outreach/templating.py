@@ -10,6 +10,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
+from casework.cases.templatetags.casework import MONTHS_ON  # the one list of month names after "on"
+
 PLACEHOLDERS = {
     "first_name": gettext_lazy("the respondent's first name"),
     "product": gettext_lazy("the product the feedback was about"),
@@ -75,19 +77,8 @@ def excerpt(comment: str) -> str:
     return text[:EXCERPT_LENGTH].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
-# Month names as they follow a day in a sentence ("on 20 November"; Latvian "20. novembrī").
-_MONTHS_ON = [
-    lambda: pgettext("on a day of", "January"), lambda: pgettext("on a day of", "February"),
-    lambda: pgettext("on a day of", "March"), lambda: pgettext("on a day of", "April"),
-    lambda: pgettext("on a day of", "May"), lambda: pgettext("on a day of", "June"),
-    lambda: pgettext("on a day of", "July"), lambda: pgettext("on a day of", "August"),
-    lambda: pgettext("on a day of", "September"), lambda: pgettext("on a day of", "October"),
-    lambda: pgettext("on a day of", "November"), lambda: pgettext("on a day of", "December"),
-]
-
-
 def day_in_words(moment, locale: str) -> str:
     """"20 November" / "20. novembrī": the day an answer was given, as a sentence in `locale` says it."""
     day = timezone.localtime(moment)
     with translation.override(locale):
-        return pgettext("day and month", "%(day)d %(month)s") % {"day": day.day, "month": _MONTHS_ON[day.month - 1]()}
+        return pgettext("day and month", "%(day)d %(month)s") % {"day": day.day, "month": str(MONTHS_ON[day.month - 1])}

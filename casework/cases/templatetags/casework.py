@@ -138,7 +138,7 @@ _MONTHS_UNTIL = [
     pgettext_lazy("until a day of", "September"), pgettext_lazy("until a day of", "October"),
     pgettext_lazy("until a day of", "November"), pgettext_lazy("until a day of", "December"),
 ]
-_MONTHS_ON = [
+MONTHS_ON = [
     pgettext_lazy("on a day of", "January"), pgettext_lazy("on a day of", "February"),
     pgettext_lazy("on a day of", "March"), pgettext_lazy("on a day of", "April"),
     pgettext_lazy("on a day of", "May"), pgettext_lazy("on a day of", "June"),
@@ -175,4 +175,4 @@ def on_day(moment) -> str:
     """The day something happened on: "27 August 2026" / "2026. gada 27. augustā"."""
     if not moment:
         return ""
-    return pgettext("date after on", "%(day)d %(month)s %(year)d") % _day_parts(moment, _MONTHS_ON)
+    return pgettext("date after on", "%(day)d %(month)s %(year)d") % _day_parts(moment, MONTHS_ON)
